@@ -1,0 +1,114 @@
+// atomic_file: replace a file's content all-or-nothing.
+#ifndef PERSIST_ATOMIC_FILE_HPP
+#define PERSIST_ATOMIC_FILE_HPP
+
+#include <persist/durability/durability_policy.hpp>
+#include <persist/error.hpp>
+#include <persist/fs/fs_policy.hpp>
+#include <persist/naming/naming_policy.hpp>
+#include <persist/sink.hpp>
+
+#include <concepts>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace persist {
+
+/// What to do when the target is a symbolic link.
+enum class symlink_mode {
+    follow,   ///< write through the link to the file it names (dotfile managers keep working)
+    replace,  ///< replace the link itself with a regular file
+};
+
+struct atomic_file_options {
+    symlink_mode symlinks = symlink_mode::follow;
+    /// Mode of a newly created file. Empty: 0666 masked by the umask, as
+    /// open(2) would. A value is applied exactly, without the umask.
+    std::optional<mode_t> new_file_mode;
+    /// An existing file keeps its mode, and its owner and group where the
+    /// process may set them (chown fails with EPERM otherwise, silently).
+    bool keep_mode = true;
+    bool keep_owner = true;
+    /// Before replacing, hard-link the previous content to `<name>.bak`
+    /// (atomically, through a temporary link and a rename).
+    bool keep_backup = false;
+    /// Create missing parent directories (mode 0777 masked by the umask).
+    bool create_parents = true;
+};
+
+/// Replaces files all-or-nothing: readers and crashes see the old content or
+/// the new, whole, never a mix. Fs says how bytes reach the OS, Durability
+/// when they are forced to disk (and so what survives a power cut), and
+/// Naming where the temporary file lives.
+///
+/// Thread safety: const member functions may be called from many threads at
+/// once. Concurrent replaces of one path, from threads or processes, each
+/// leave a whole version; the last rename wins.
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+class atomic_file {
+public:
+    using fs_type = Fs;
+    using durability_type = Durability;
+    using naming_type = Naming;
+
+    explicit atomic_file(Fs fs = Fs{}, atomic_file_options options = {}, Naming naming = Naming{})
+        : fs_(std::move(fs)), options_(options), naming_(std::move(naming)) {}
+
+    /// Replaces the content of target with bytes.
+    ///
+    /// Steps: validate; resolve the symlink; create missing parents; create
+    /// the temp (Naming) and write it; set the mode and owner; sync
+    /// (Durability); keep the backup; rename; sync the directory.
+    ///
+    /// Errors: stage::validate (invalid_input, is_a_directory,
+    /// not_a_directory), create_directory, create_temp, write_temp,
+    /// set_metadata, sync_temp, backup, rename, sync_directory; the cause is
+    /// the errno of the failed call. After any error except sync_directory,
+    /// target is untouched and no temporary file is left. After a
+    /// sync_directory error the new content is in place, but whether it
+    /// survives a power cut is unknown.
+    ///
+    /// Not guaranteed: what survives a power cut beyond Durability::promise.
+    /// A temp file removal that itself fails during cleanup is not reported.
+    [[nodiscard]] result<void> replace(std::filesystem::path const& target, std::string_view bytes) const;
+    [[nodiscard]] result<void> replace(std::filesystem::path const& target, std::span<std::byte const> bytes) const;
+
+    /// Like replace(), but the content is streamed: writer(sink&) is called
+    /// once and may write any number of pieces of any size. If the writer
+    /// returns a non-zero std::error_code (or throws), nothing is replaced:
+    /// the error is reported with stage::write_temp (or the exception
+    /// propagates) and the temp file is removed.
+    ///
+    /// REQUIRES: writer is invocable as writer(sink&) and returns void or
+    /// std::error_code.
+    template <class Writer>
+        requires std::invocable<Writer&, sink&>
+    [[nodiscard]] result<void> replace_with(std::filesystem::path const& target, Writer&& writer) const;
+
+    /// The whole content of path (following symlinks).
+    /// Errors: stage::validate, stage::read (ENOENT, EISDIR, EACCES, ...).
+    [[nodiscard]] result<std::string> read(std::filesystem::path const& path) const;
+
+    Fs& fs() const noexcept { return fs_; }
+    atomic_file_options const& options() const noexcept { return options_; }
+    Naming const& naming() const noexcept { return naming_; }
+
+private:
+    struct resolved_target;
+
+    result<resolved_target> prepare(std::filesystem::path const& target) const;
+    result<void> create_parents(std::filesystem::path const& target, std::filesystem::path const& dir) const;
+    result<void> keep_backup(std::filesystem::path const& target) const;
+    mode_t final_mode(std::optional<file_status> const& existing) const;
+
+    mutable Fs fs_;
+    atomic_file_options options_;
+    Naming naming_;
+};
+
+}  // namespace persist
+
+#include <persist/impl/atomic_file.hpp>
+
+#endif

@@ -1,0 +1,32 @@
+// Names for temporary files: `.<name>.tmp-<pid>-<counter>-<random>`.
+#ifndef PERSIST_DETAIL_TEMP_NAME_HPP
+#define PERSIST_DETAIL_TEMP_NAME_HPP
+
+#include <persist/detail/config.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace persist::detail {
+
+/// The marker that every temporary name persist creates carries.
+inline constexpr std::string_view temp_marker = ".tmp-";
+
+/// A fresh temporary file name for `target_name` (a file name, no directory).
+/// Unique within the process (a counter) and across processes (the pid), and
+/// unpredictable to other users (64 random bits from getrandom(2)), so that
+/// nobody can plant a symlink at it in advance. Long names are shortened to
+/// keep the result within NAME_MAX.
+PERSIST_DECL std::string make_temp_name(std::string_view target_name);
+
+/// 64 unpredictable bits, from getrandom(2).
+PERSIST_DECL std::uint64_t random_bits();
+
+}  // namespace persist::detail
+
+#if defined(PERSIST_HEADER_ONLY)
+#include <persist/detail/impl/temp_name.ipp>
+#endif
+
+#endif

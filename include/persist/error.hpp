@@ -1,0 +1,143 @@
+// persist's error model: what failed (the stage), why (a std::error_code),
+// and where (the path or paths involved).
+//
+// Every fallible persist function returns persist::result<T>. Calling
+// .value() on a failed result throws persist::exception, so callers who prefer
+// exceptions write `af.replace(p, bytes).value();`.
+#ifndef PERSIST_ERROR_HPP
+#define PERSIST_ERROR_HPP
+
+#include <persist/detail/config.hpp>
+
+#include <boost/assert/source_location.hpp>
+#include <boost/system/result.hpp>
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+
+namespace persist {
+
+/// The step of an operation that failed. Each public function documents the
+/// stages it can report.
+enum class stage {
+    validate,          ///< the input was rejected before anything was touched
+    create_directory,  ///< a missing parent directory could not be created
+    create_temp,       ///< the temporary file could not be created
+    write_temp,        ///< writing (or closing) the temporary file failed
+    sync_temp,         ///< forcing the temporary file to stable storage failed
+    set_metadata,      ///< copying mode or owner to the temporary file failed
+    backup,            ///< keeping the `.bak` copy of the old content failed
+    rename,            ///< moving the temporary file onto the target failed
+    sync_directory,    ///< syncing the directory after the rename failed
+    cleanup,           ///< removing a leftover file failed
+    lock,              ///< taking an advisory lock failed
+    read,              ///< reading an existing file failed
+    parse,             ///< an existing file's content is not what it must be
+    recover,           ///< repairing or quarantining a damaged file failed
+    append,            ///< appending to a log failed
+};
+
+/// A short, stable, human-readable name: "sync_temp" for stage::sync_temp.
+PERSIST_DECL std::string_view to_string(stage s) noexcept;
+
+/// persist's own error codes, for causes that are not an errno.
+enum class errc {
+    invalid_input = 1,  ///< a path or argument is malformed
+    corrupt_data,       ///< a file's content does not parse or is torn
+    validation_failed,  ///< a user validation hook rejected the content
+    version_too_new,    ///< a file was written by a newer schema version
+    type_mismatch,      ///< a value exists but has a different type
+    not_found,          ///< a key or record does not exist
+    writer_failed,      ///< a replace_with writer reported failure
+};
+
+/// The category of persist::errc codes.
+PERSIST_DECL std::error_category const& persist_category() noexcept;
+
+inline std::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), persist_category()};
+}
+
+/// The one place errno values become error codes.
+inline std::error_code errno_code(int errno_value) noexcept {
+    return {errno_value, std::generic_category()};
+}
+
+/// What failed, why, and where.
+///
+/// Thread safety: a value type; distinct objects may be used concurrently.
+class error {
+public:
+    error() = default;
+    error(persist::stage where, std::error_code cause, std::filesystem::path path,
+          std::filesystem::path other_path = {}, std::string detail = {})
+        : stage_(where),
+          cause_(cause),
+          path_(std::move(path)),
+          other_path_(std::move(other_path)),
+          detail_(std::move(detail)) {}
+
+    persist::stage stage() const noexcept { return stage_; }
+    std::error_code const& code() const noexcept { return cause_; }
+    /// The file the caller named (the target of a replace, the log, ...).
+    std::filesystem::path const& path() const noexcept { return path_; }
+    /// A second file involved: the temporary file, the backup, the directory.
+    std::filesystem::path const& other_path() const noexcept { return other_path_; }
+    /// Extra context, such as "line 3, column 7" for a parse error.
+    std::string const& detail() const noexcept { return detail_; }
+
+    /// One readable line, e.g. "cannot sync temporary file '/a/.b.tmp-…' for
+    /// '/a/b': Input/output error".
+    PERSIST_DECL std::string message() const;
+
+    friend bool operator==(error const&, error const&) = default;
+
+private:
+    persist::stage stage_ = persist::stage::validate;
+    std::error_code cause_;
+    std::filesystem::path path_;
+    std::filesystem::path other_path_;
+    std::string detail_;
+};
+
+/// Thrown by result<T>::value() when the result holds an error.
+class exception : public std::system_error {
+public:
+    explicit exception(persist::error e)
+        : std::system_error(e.code(), e.message()), error_(std::move(e)) {}
+    persist::error const& error() const noexcept { return error_; }
+
+private:
+    persist::error error_;
+};
+
+/// Found by ADL from boost::system::result<T, persist::error>::value().
+[[noreturn]] inline void throw_exception_from_error(error const& e, boost::source_location const&) {
+    throw exception(e);
+}
+
+/// The return type of every fallible persist operation.
+template <class T>
+using result = boost::system::result<T, error>;
+
+/// The return type of filesystem-policy primitives: just the cause; the
+/// caller attaches the stage and path.
+template <class T>
+using io_result = boost::system::result<T, std::error_code>;
+
+}  // namespace persist
+
+template <>
+struct std::is_error_code_enum<persist::errc> : std::true_type {};
+
+#if !defined(PERSIST_HEADER_ONLY)
+// out-of-line definitions live in impl/error.ipp, compiled by src/src.cpp
+#else
+#include <persist/impl/error.ipp>
+#endif
+
+#endif

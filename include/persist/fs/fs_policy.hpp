@@ -1,0 +1,139 @@
+// The Fs policy: how bytes reach the operating system.
+//
+// persist never calls the OS directly. Every file operation goes through an
+// Fs model, so the same algorithm runs on the real kernel (posix_fs), on an
+// in-memory disk that can be crashed (memory_fs), or through a decorator that
+// injects faults (fault_fs) or counts calls.
+#ifndef PERSIST_FS_FS_POLICY_HPP
+#define PERSIST_FS_FS_POLICY_HPP
+
+#include <persist/error.hpp>
+
+#include <sys/types.h>
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace persist {
+
+/// The kind of a directory entry.
+enum class file_kind { regular, directory, symlink, other };
+
+/// What stat(2) and lstat(2) report, reduced to what persist uses.
+struct file_status {
+    file_kind kind = file_kind::regular;
+    std::uint64_t device = 0;
+    std::uint64_t inode = 0;
+    std::uint64_t size = 0;
+    mode_t mode = 0;  ///< permission bits only (07777)
+    uid_t owner = 0;
+    gid_t group = 0;
+    std::int64_t modified_ns = 0;  ///< mtime, nanoseconds since the epoch
+    std::uint64_t links = 1;
+
+    friend bool operator==(file_status const&, file_status const&) = default;
+};
+
+/// The operations of an Fs model, by name. Fault injection and call counting
+/// use these to say which call to fail or count.
+enum class fs_op {
+    open_read,
+    create_exclusive,
+    create_anonymous,
+    open_append,
+    write,
+    read,
+    truncate,
+    sync_data,
+    sync_full,
+    close,
+    rename,
+    link_handle,
+    link,
+    unlink,
+    sync_directory,
+    make_directory,
+    stat,
+    lstat,
+    stat_handle,
+    set_mode,
+    set_owner,
+    read_symlink,
+    list_directory,
+    lock,
+};
+
+inline constexpr std::size_t fs_op_count = static_cast<std::size_t>(fs_op::lock) + 1;
+
+/// A type Fs models fs_policy if:
+///  1. Fs is a cheap handle to one filesystem: copies of an Fs refer to the
+///     same files, so an atomic_file and a test can share one memory_fs.
+///  2. Fs::handle names an open file. It is a regular value; a handle is
+///     valid from the call that returned it until close(h), on every path,
+///     including after another operation on it failed. close(h) releases it
+///     even when it reports an error.
+///  3. Every operation returns io_result: either its value, or the errno the
+///     real system call would have failed with (as errno_code(E)), with the
+///     same meaning: ENOENT, EEXIST, ENOTDIR, EISDIR, ENOSPC, EIO, ...
+///     An operation that fails changes nothing observable, except write,
+///     which may have written a prefix.
+///  4. write(h, bytes) writes all bytes or fails: short writes and EINTR are
+///     retried inside, never surfaced.
+///  5. sync_data(h) makes h's content durable (fdatasync); sync_full(h) also
+///     its metadata (fsync, or F_FULLFSYNC on macOS). Neither makes the
+///     file's directory entry durable: only sync_directory(dir) does that.
+///     A failed sync is reported once and never retried: after it the dirty
+///     data may be gone (fsyncgate), and the caller must not report success.
+///  6. create_exclusive(p, mode) creates a new regular file with O_EXCL and
+///     O_NOFOLLOW: it fails with EEXIST if anything, even a dangling symlink,
+///     is at p, and never follows a symlink.
+///  7. create_anonymous(dir, mode) creates an unnamed file in dir (O_TMPFILE)
+///     that vanishes if it is closed or the machine crashes before
+///     link_handle(h, p) gives it a name; where that is not supported it
+///     fails with EOPNOTSUPP (or EISDIR / EINVAL, as Linux does).
+///  8. rename(from, to) atomically replaces to: at every instant `to` names
+///     either the old or the new file, for every process.
+///  9. lock(p) creates p if needed and blocks until the process holds an
+///     exclusive advisory lock on it; close(h) releases it. Locks exclude
+///     other handles, in this process and in others.
+/// 10. Fs is safe to use from several threads at once.
+template <class Fs>
+concept fs_policy = std::copy_constructible<Fs> && std::regular<typename Fs::handle> &&
+    requires(Fs& fs, typename Fs::handle h, std::filesystem::path const& p, mode_t mode,
+             std::span<std::byte const> in, std::span<std::byte> out, std::uint64_t size,
+             uid_t owner, gid_t group) {
+        { fs.open_read(p) } -> std::same_as<io_result<typename Fs::handle>>;
+        { fs.create_exclusive(p, mode) } -> std::same_as<io_result<typename Fs::handle>>;
+        { fs.create_anonymous(p, mode) } -> std::same_as<io_result<typename Fs::handle>>;
+        { fs.open_append(p, mode) } -> std::same_as<io_result<typename Fs::handle>>;
+        { fs.write(h, in) } -> std::same_as<io_result<void>>;
+        { fs.read(h, out) } -> std::same_as<io_result<std::size_t>>;
+        { fs.truncate(h, size) } -> std::same_as<io_result<void>>;
+        { fs.sync_data(h) } -> std::same_as<io_result<void>>;
+        { fs.sync_full(h) } -> std::same_as<io_result<void>>;
+        { fs.close(h) } -> std::same_as<io_result<void>>;
+        { fs.rename(p, p) } -> std::same_as<io_result<void>>;
+        { fs.link_handle(h, p) } -> std::same_as<io_result<void>>;
+        { fs.link(p, p) } -> std::same_as<io_result<void>>;
+        { fs.unlink(p) } -> std::same_as<io_result<void>>;
+        { fs.sync_directory(p) } -> std::same_as<io_result<void>>;
+        { fs.make_directory(p, mode) } -> std::same_as<io_result<void>>;
+        { fs.stat(p) } -> std::same_as<io_result<file_status>>;
+        { fs.lstat(p) } -> std::same_as<io_result<file_status>>;
+        { fs.stat(h) } -> std::same_as<io_result<file_status>>;
+        { fs.set_mode(h, mode) } -> std::same_as<io_result<void>>;
+        { fs.set_owner(h, owner, group) } -> std::same_as<io_result<void>>;
+        { fs.read_symlink(p) } -> std::same_as<io_result<std::filesystem::path>>;
+        { fs.list_directory(p) } -> std::same_as<io_result<std::vector<std::string>>>;
+        { fs.lock(p) } -> std::same_as<io_result<typename Fs::handle>>;
+        { fs.umask() } -> std::same_as<mode_t>;
+    };
+
+}  // namespace persist
+
+#endif

@@ -1,0 +1,238 @@
+// Template bodies of <persist/atomic_file.hpp>.
+#ifndef PERSIST_IMPL_ATOMIC_FILE_HPP
+#define PERSIST_IMPL_ATOMIC_FILE_HPP
+
+#include <persist/detail/naming_steps.hpp>
+#include <persist/detail/read_file.hpp>
+#include <persist/detail/validate_path.hpp>
+
+#include <unistd.h>
+
+#include <functional>
+#include <type_traits>
+#include <vector>
+
+namespace persist {
+
+namespace detail {
+
+/// Owns the temporary file of one replace: on every way out that did not
+/// commit it (an error or an exception), closes its handle and removes it.
+template <class Fs>
+class temp_guard {
+public:
+    temp_guard(Fs& fs, temp_file<Fs> temp) : fs_(fs), temp_(std::move(temp)) {}
+    temp_guard(temp_guard const&) = delete;
+    temp_guard& operator=(temp_guard const&) = delete;
+    ~temp_guard() {
+        if (open_) (void)fs_.close(temp_.handle);
+        if (!temp_.path.empty()) (void)fs_.unlink(temp_.path);
+    }
+
+    temp_file<Fs>& file() noexcept { return temp_; }
+
+    io_result<void> close() {
+        open_ = false;
+        return fs_.close(temp_.handle);
+    }
+
+private:
+    Fs& fs_;
+    temp_file<Fs> temp_;
+    bool open_ = true;
+};
+
+inline constexpr int max_symlink_depth = 40;  // Linux's own limit (ELOOP)
+
+inline std::filesystem::path backup_path_of(std::filesystem::path const& target) {
+    auto backup = target;
+    backup += ".bak";
+    return backup;
+}
+
+}  // namespace detail
+
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+struct atomic_file<Fs, Durability, Naming>::resolved_target {
+    std::filesystem::path path;             ///< the file to replace, symlinks resolved
+    std::optional<file_status> existing;  ///< its status, when it exists
+};
+
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+auto atomic_file<Fs, Durability, Naming>::prepare(std::filesystem::path const& target) const
+    -> result<resolved_target> {
+    if (auto valid = detail::validate_file_path(target); !valid) return valid.error();
+    resolved_target resolved{target, std::nullopt};
+    auto status = fs_.lstat(resolved.path);
+    for (int depth = 0; status && status->kind == file_kind::symlink && options_.symlinks == symlink_mode::follow;
+         ++depth) {
+        if (depth == detail::max_symlink_depth) {
+            return error(stage::validate, std::make_error_code(std::errc::too_many_symbolic_link_levels), target);
+        }
+        auto link = fs_.read_symlink(resolved.path);
+        if (!link) return error(stage::validate, link.error(), target, resolved.path, "cannot read the symbolic link");
+        resolved.path = link->is_absolute() ? *link : detail::directory_of(resolved.path) / *link;
+        status = fs_.lstat(resolved.path);
+    }
+    if (status) {
+        if (status->kind == file_kind::directory) {
+            return error(stage::validate, std::make_error_code(std::errc::is_a_directory), target, resolved.path,
+                         "the target is a directory");
+        }
+        resolved.existing = *status;
+        return resolved;
+    }
+    if (status.error() == std::errc::not_a_directory) {
+        return error(stage::validate, status.error(), target, resolved.path, "a parent of the target is not a directory");
+    }
+    if (status.error() != std::errc::no_such_file_or_directory) {
+        return error(stage::validate, status.error(), target, resolved.path, "cannot inspect the target");
+    }
+    if (options_.create_parents) {
+        if (auto created = create_parents(target, detail::directory_of(resolved.path)); !created) return created.error();
+    }
+    return resolved;
+}
+
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+result<void> atomic_file<Fs, Durability, Naming>::create_parents(std::filesystem::path const& target,
+                                                                 std::filesystem::path const& dir) const {
+    // Walk up to the nearest existing ancestor, then create downwards.
+    std::vector<std::filesystem::path> missing;
+    for (auto d = dir;; d = detail::directory_of(d)) {
+        auto status = fs_.stat(d);
+        if (status) {
+            if (status->kind != file_kind::directory) {
+                return error(stage::validate, std::make_error_code(std::errc::not_a_directory), target, d,
+                             "a parent of the target is not a directory");
+            }
+            break;
+        }
+        if (status.error() != std::errc::no_such_file_or_directory || d == detail::directory_of(d)) {
+            return error(stage::create_directory, status.error(), target, d);
+        }
+        missing.push_back(d);
+    }
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+        if (auto made = fs_.make_directory(*it, 0777); !made && made.error() != std::errc::file_exists) {
+            return error(stage::create_directory, made.error(), target, *it);
+        }
+        auto const parent = detail::directory_of(*it);
+        if (auto synced = Durability::sync_directory(fs_, parent); !synced) {
+            return error(stage::create_directory, synced.error(), target, parent, "cannot sync the new directory's parent");
+        }
+    }
+    return {};
+}
+
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+result<void> atomic_file<Fs, Durability, Naming>::keep_backup(std::filesystem::path const& target) const {
+    // link(2) cannot replace an existing .bak, so link to a fresh name first
+    // and rename that over the old backup: either step failing leaves the
+    // previous backup in place.
+    auto const backup = detail::backup_path_of(target);
+    auto const staging = detail::directory_of(target) / detail::make_temp_name(backup.filename().string());
+    if (auto linked = fs_.link(target, staging); !linked) return error(stage::backup, linked.error(), target, backup);
+    if (auto renamed = fs_.rename(staging, backup); !renamed) {
+        (void)fs_.unlink(staging);
+        return error(stage::backup, renamed.error(), target, backup);
+    }
+    return {};
+}
+
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+mode_t atomic_file<Fs, Durability, Naming>::final_mode(std::optional<file_status> const& existing) const {
+    if (existing && options_.keep_mode) return existing->mode;
+    if (options_.new_file_mode) return *options_.new_file_mode;
+    return 0666 & ~fs_.umask();
+}
+
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+template <class Writer>
+    requires std::invocable<Writer&, sink&>
+result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::path const& target,
+                                                               Writer&& writer) const {
+    auto prepared = prepare(target);
+    if (!prepared) return prepared.error();
+    auto const& [path, existing] = *prepared;
+    auto fail = [&](stage where, std::error_code cause, std::filesystem::path const& other) -> result<void> {
+        return error(where, cause, target, other);
+    };
+    auto fail_naming = [&](naming_failure const& f) { return fail(f.stage, f.cause, f.path); };
+
+    auto created = naming_.create(fs_, path);
+    if (!created) return fail_naming(created.error());
+    detail::temp_guard<Fs> temp(fs_, std::move(*created));
+    auto const temp_name = [&] { return temp.file().path.empty() ? detail::directory_of(path) : temp.file().path; };
+
+    // 1. Content.
+    struct write_context {
+        Fs* fs;
+        typename Fs::handle handle;
+    } context{&fs_, temp.file().handle};
+    sink out(
+        [](void* c, std::span<std::byte const> bytes) -> std::error_code {
+            auto* w = static_cast<write_context*>(c);
+            auto written = w->fs->write(w->handle, bytes);
+            return written ? std::error_code() : written.error();
+        },
+        &context);
+    if constexpr (std::is_convertible_v<std::invoke_result_t<Writer&, sink&>, std::error_code>) {
+        if (std::error_code const refused = std::invoke(writer, out)) return fail(stage::write_temp, refused, temp_name());
+    } else {
+        std::invoke(writer, out);
+    }
+    if (auto const failed = out.flush()) return fail(stage::write_temp, failed, temp_name());
+
+    // 2. Metadata, before the sync, so that file_sync makes it durable too.
+    auto& handle = temp.file().handle;
+    if (auto const mode = final_mode(existing); mode != 0600) {
+        if (auto set = fs_.set_mode(handle, mode); !set) return fail(stage::set_metadata, set.error(), temp_name());
+    }
+    if (existing && options_.keep_owner && (existing->owner != ::geteuid() || existing->group != ::getegid())) {
+        auto owned = fs_.set_owner(handle, existing->owner, existing->group);
+        if (!owned && owned.error() != std::errc::operation_not_permitted) {
+            return fail(stage::set_metadata, owned.error(), temp_name());
+        }
+    }
+
+    // 3. Durability of the content, then a name for an anonymous temp.
+    if (auto synced = Durability::sync_file(fs_, handle); !synced) return fail(stage::sync_temp, synced.error(), temp_name());
+    if (auto published = naming_.publish(fs_, temp.file(), path); !published) return fail_naming(published.error());
+    if (auto closed = temp.close(); !closed) return fail(stage::write_temp, closed.error(), temp_name());
+
+    // 4. The switch: backup, rename, directory sync.
+    if (existing && options_.keep_backup) {
+        if (auto kept = keep_backup(path); !kept) return kept.error();
+    }
+    if (auto committed = naming_.template commit<Durability>(fs_, temp.file(), path); !committed) {
+        return fail_naming(committed.error());
+    }
+    auto const dir = detail::directory_of(path);
+    if (auto synced = Durability::sync_directory(fs_, dir); !synced) return fail(stage::sync_directory, synced.error(), dir);
+    return {};
+}
+
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+result<void> atomic_file<Fs, Durability, Naming>::replace(std::filesystem::path const& target,
+                                                          std::span<std::byte const> bytes) const {
+    return replace_with(target, [bytes](sink& out) { out.write(bytes); });
+}
+
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+result<void> atomic_file<Fs, Durability, Naming>::replace(std::filesystem::path const& target,
+                                                          std::string_view bytes) const {
+    return replace(target, std::as_bytes(std::span(bytes.data(), bytes.size())));
+}
+
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+result<std::string> atomic_file<Fs, Durability, Naming>::read(std::filesystem::path const& path) const {
+    if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
+    auto content = detail::read_whole_file(fs_, path);
+    if (!content) return error(stage::read, content.error(), path);
+    return std::move(*content);
+}
+
+}  // namespace persist
+
+#endif

@@ -1,0 +1,14 @@
+// Include this in exactly one translation unit to compile persist's
+// out-of-line code (src/src.cpp does); with PERSIST_HEADER_ONLY defined the
+// headers include it themselves and no library is needed.
+#ifndef PERSIST_SRC_HPP
+#define PERSIST_SRC_HPP
+
+#include <persist/detail/config.hpp>
+
+#include <persist/detail/impl/temp_name.ipp>
+#include <persist/detail/impl/validate_path.ipp>
+#include <persist/fs/impl/posix_fs.ipp>
+#include <persist/impl/error.ipp>
+
+#endif

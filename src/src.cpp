@@ -1,0 +1,2 @@
+// The one translation unit that compiles persist's non-template code.
+#include <persist/src.hpp>

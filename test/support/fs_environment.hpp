@@ -1,0 +1,54 @@
+// A place to run tests for each Fs model: the model, a root directory in it,
+// and a directory for the temp_dir naming policy on the same device.
+#ifndef PERSIST_TEST_SUPPORT_FS_ENVIRONMENT_HPP
+#define PERSIST_TEST_SUPPORT_FS_ENVIRONMENT_HPP
+
+#include "support/temp_directory.hpp"
+
+#include <persist/fs/counting_fs.hpp>
+#include <persist/fs/posix_fs.hpp>
+
+namespace persist::test {
+
+/// fs_environment<Fs> provides: `Fs fs;`, `root()` (an empty directory),
+/// `temp_root()` (an empty directory on the same device as root()), and
+/// `make_symlink(target, link)`, which fs_policy has no call for.
+/// Specialized for each Fs model; decorators get their inner model's.
+template <class Fs>
+struct fs_environment;
+
+template <>
+struct fs_environment<posix_fs> {
+    temp_directory directory;
+    posix_fs fs;
+
+    fs_environment() {
+        std::filesystem::create_directory(root());
+        std::filesystem::create_directory(temp_root());
+    }
+    std::filesystem::path root() const { return directory / "root"; }
+    std::filesystem::path temp_root() const { return directory / "tmp"; }
+    void make_symlink(std::filesystem::path const& target, std::filesystem::path const& link) {
+        std::filesystem::create_symlink(target, link);
+    }
+};
+
+/// A decorator runs in its inner model's environment.
+template <template <class> class Decorator, class Inner>
+struct decorated_environment {
+    fs_environment<Inner> inner;
+    Decorator<Inner> fs{inner.fs};
+
+    std::filesystem::path root() const { return inner.root(); }
+    std::filesystem::path temp_root() const { return inner.temp_root(); }
+    void make_symlink(std::filesystem::path const& target, std::filesystem::path const& link) {
+        inner.make_symlink(target, link);
+    }
+};
+
+template <class Inner>
+struct fs_environment<counting_fs<Inner>> : decorated_environment<counting_fs, Inner> {};
+
+}  // namespace persist::test
+
+#endif
