@@ -1,0 +1,43 @@
+// Where the benchmark runs: its working directory and the machine under it.
+#ifndef PERSIST_BENCH_ENVIRONMENT_HPP
+#define PERSIST_BENCH_ENVIRONMENT_HPP
+
+#include <boost/json/object.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace persist::bench {
+
+/// A fresh directory `persist-bench-XXXXXX` under base, removed with all it
+/// holds on destruction.
+///
+/// Errors: the constructor throws std::system_error if base is missing or the
+/// directory cannot be created.
+class work_directory {
+public:
+    explicit work_directory(std::filesystem::path const& base);
+    work_directory(work_directory const&) = delete;
+    work_directory& operator=(work_directory const&) = delete;
+    ~work_directory();
+
+    std::filesystem::path const& path() const noexcept { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+/// The name of the filesystem that holds p ("ext4", "tmpfs", ...), from
+/// statfs(2), or its magic number in hex if it is not one persist knows.
+std::string filesystem_type(std::filesystem::path const& p);
+
+/// Whether a and b are on the same device (st_dev), so a rename between
+/// them cannot fail with EXDEV.
+bool same_device(std::filesystem::path const& a, std::filesystem::path const& b);
+
+/// {"cores", "kernel", "filesystem"} of the machine and of the disk under p.
+boost::json::object describe_machine(std::filesystem::path const& p);
+
+}  // namespace persist::bench
+
+#endif
