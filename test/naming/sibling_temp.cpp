@@ -4,7 +4,7 @@
 #include "support/fs_inspect.hpp"
 #include "support/policy_matrix.hpp"
 
-#include <persist/fs/fs_decorator.hpp>
+#include "support/planting_fs.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -16,29 +16,6 @@ namespace persist::test {
 namespace {
 
 using namespace std::string_literals;
-
-/// An attacker who guesses every temp name: before each exclusive create, it
-/// plants a symlink at that very name, pointing at a file it wants written.
-class planting_fs : public fs_decorator<planting_fs, posix_fs> {
-public:
-    explicit planting_fs(std::filesystem::path victim) : victim_(std::move(victim)) {}
-
-    io_result<handle> create_exclusive(std::filesystem::path const& p, mode_t mode) {
-        if (planted_ < 3) {
-            ++planted_;
-            std::filesystem::create_symlink(victim_, p);
-        }
-        return inner_.create_exclusive(p, mode);
-    }
-    int planted() const { return planted_; }
-
-private:
-    friend class fs_decorator<planting_fs, posix_fs>;
-    std::optional<std::error_code> intercept(fs_op) { return std::nullopt; }
-
-    std::filesystem::path victim_;
-    int planted_ = 0;
-};
 
 }  // namespace
 
@@ -77,8 +54,7 @@ BOOST_AUTO_TEST_CASE(planted_symlinks_are_never_followed) {
     temp_directory dir;
     auto const victim = dir / "victim";
     atomic_file<posix_fs, no_sync, sibling_temp>{}.replace(victim, "untouched").value();
-    planting_fs fs(victim);
-    atomic_file<planting_fs, full_sync, sibling_temp> af(fs);
+    atomic_file<planting_fs, full_sync, sibling_temp> af(planting_fs(victim, 3));
     auto const target = dir / "target";
     BOOST_TEST_REQUIRE(af.replace(target, "secret").has_value());
     BOOST_TEST(af.fs().planted() == 3);
@@ -90,14 +66,7 @@ BOOST_AUTO_TEST_CASE(gives_up_when_every_name_is_taken) {
     temp_directory dir;
     auto const victim = dir / "victim";
     atomic_file<posix_fs, no_sync, sibling_temp>{}.replace(victim, "untouched").value();
-    struct always_planting : planting_fs {
-        using planting_fs::planting_fs;
-        io_result<handle> create_exclusive(std::filesystem::path const& p, mode_t mode) {
-            std::filesystem::create_symlink("victim", p);
-            return inner_.create_exclusive(p, mode);
-        }
-    };
-    atomic_file<always_planting, no_sync, sibling_temp> af{always_planting(victim)};
+    atomic_file<planting_fs, no_sync, sibling_temp> af(planting_fs(victim, 1000));
     auto const replaced = af.replace(dir / "target", "x");
     BOOST_TEST_REQUIRE(replaced.has_error());
     BOOST_TEST((replaced.error().stage() == stage::create_temp));

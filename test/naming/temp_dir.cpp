@@ -2,6 +2,7 @@
 #include <persist/naming/temp_dir.hpp>
 
 #include "support/fs_inspect.hpp"
+#include "support/planting_fs.hpp"
 #include "support/policy_matrix.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -53,6 +54,26 @@ BOOST_AUTO_TEST_CASE(missing_temp_directory_is_a_create_temp_error) {
     BOOST_TEST(replaced.error().code() == std::make_error_code(std::errc::no_such_file_or_directory));
     BOOST_TEST(replaced.error().other_path() == dir / "no-such-dir");
     BOOST_TEST(entries_of(posix_fs{}, dir.path()).empty());
+}
+
+BOOST_AUTO_TEST_CASE(planted_symlinks_in_a_shared_directory_never_redirect_the_write) {
+    temp_directory dir;
+    auto const shared = dir / "shared";
+    std::filesystem::create_directory(shared);
+    std::filesystem::permissions(shared, std::filesystem::perms::all | std::filesystem::perms::sticky_bit);
+    auto const victim = dir / "victim";
+    atomic_file<posix_fs, no_sync, sibling_temp>{}.replace(victim, "untouched").value();
+
+    atomic_file<planting_fs, full_sync, temp_dir> af(planting_fs(victim, 3), {}, temp_dir(shared));
+    auto const target = dir / "target";
+    BOOST_TEST_REQUIRE(af.replace(target, "secret").has_value());
+    BOOST_TEST(af.fs().planted() == 3);
+    BOOST_TEST(content_of(posix_fs{}, victim) == "untouched");
+    BOOST_TEST(content_of(posix_fs{}, target) == "secret");
+    BOOST_TEST(temp_files_in(posix_fs{}, shared).size() == 3u);  // only the attacker's links remain
+    for (auto const& name : temp_files_in(posix_fs{}, shared)) {
+        BOOST_TEST((std::filesystem::symlink_status(shared / name).type() == std::filesystem::file_type::symlink));
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
