@@ -98,7 +98,6 @@ private:
     struct resolved_target;
 
     result<resolved_target> prepare(std::filesystem::path const& target) const;
-    result<void> create_parents(std::filesystem::path const& target, std::filesystem::path const& dir) const;
     result<void> keep_backup(std::filesystem::path const& target) const;
     mode_t final_mode(std::optional<file_status> const& existing) const;
 

@@ -2,6 +2,7 @@
 #ifndef PERSIST_IMPL_ATOMIC_FILE_HPP
 #define PERSIST_IMPL_ATOMIC_FILE_HPP
 
+#include <persist/detail/create_parents.hpp>
 #include <persist/detail/naming_steps.hpp>
 #include <persist/detail/read_file.hpp>
 #include <persist/detail/validate_path.hpp>
@@ -89,40 +90,10 @@ auto atomic_file<Fs, Durability, Naming>::prepare(std::filesystem::path const& t
         return error(stage::validate, status.error(), target, resolved.path, "cannot inspect the target");
     }
     if (options_.create_parents) {
-        if (auto created = create_parents(target, detail::directory_of(resolved.path)); !created) return created.error();
+        auto created = detail::create_parents<Durability>(fs_, target, detail::directory_of(resolved.path));
+        if (!created) return created.error();
     }
     return resolved;
-}
-
-template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
-result<void> atomic_file<Fs, Durability, Naming>::create_parents(std::filesystem::path const& target,
-                                                                 std::filesystem::path const& dir) const {
-    // Walk up to the nearest existing ancestor, then create downwards.
-    std::vector<std::filesystem::path> missing;
-    for (auto d = dir;; d = detail::directory_of(d)) {
-        auto status = fs_.stat(d);
-        if (status) {
-            if (status->kind != file_kind::directory) {
-                return error(stage::validate, std::make_error_code(std::errc::not_a_directory), target, d,
-                             "a parent of the target is not a directory");
-            }
-            break;
-        }
-        if (status.error() != std::errc::no_such_file_or_directory || d == detail::directory_of(d)) {
-            return error(stage::create_directory, status.error(), target, d);
-        }
-        missing.push_back(d);
-    }
-    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-        if (auto made = fs_.make_directory(*it, 0777); !made && made.error() != std::errc::file_exists) {
-            return error(stage::create_directory, made.error(), target, *it);
-        }
-        auto const parent = detail::directory_of(*it);
-        if (auto synced = Durability::sync_directory(fs_, parent); !synced) {
-            return error(stage::create_directory, synced.error(), target, parent, "cannot sync the new directory's parent");
-        }
-    }
-    return {};
 }
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
@@ -154,7 +125,8 @@ result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::
                                                                Writer&& writer) const {
     auto prepared = prepare(target);
     if (!prepared) return prepared.error();
-    auto const& [path, existing] = *prepared;
+    auto const& path = prepared->path;  // not a structured binding: clang 14 cannot capture those
+    auto const& existing = prepared->existing;
     auto fail = [&](stage where, std::error_code cause, std::filesystem::path const& other) -> result<void> {
         return error(where, cause, target, other);
     };

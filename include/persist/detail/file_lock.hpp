@@ -1,0 +1,31 @@
+// The advisory lock the stores hold around a read-modify-write.
+#ifndef PERSIST_DETAIL_FILE_LOCK_HPP
+#define PERSIST_DETAIL_FILE_LOCK_HPP
+
+#include <persist/detail/unique_handle.hpp>
+
+namespace persist::detail {
+
+/// `<file>.lock`: the lock file next to file. It is never removed, because
+/// removing a lock file races with a process that just opened it.
+inline std::filesystem::path lock_path_of(std::filesystem::path const& file) {
+    auto lock = file;
+    lock += ".lock";
+    return lock;
+}
+
+/// Blocks until this handle holds the exclusive advisory lock on
+/// `<file>.lock`; the lock is released when the returned handle is closed
+/// or destroyed. REQUIRES: file's directory exists.
+/// Errors: stage::lock, with the lock file as other_path.
+template <class Fs>
+result<unique_handle<Fs>> lock_file(Fs& fs, std::filesystem::path const& file) {
+    auto const lock = lock_path_of(file);
+    auto locked = fs.lock(lock);
+    if (!locked) return error(stage::lock, locked.error(), file, lock);
+    return unique_handle<Fs>(fs, *locked);
+}
+
+}  // namespace persist::detail
+
+#endif

@@ -1,0 +1,41 @@
+// JSON text as the stores write and read it: pretty-printed with a trailing
+// newline, and parsed with errors that name the line and column.
+#ifndef PERSIST_JSON_TEXT_HPP
+#define PERSIST_JSON_TEXT_HPP
+
+#include <persist/error.hpp>
+
+#include <boost/json/value.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace persist {
+
+/// Where in a text a byte offset falls: 1-based line and column (in bytes).
+struct text_position {
+    std::size_t line = 1;
+    std::size_t column = 1;
+};
+
+/// The line and column of byte `offset` in text.
+PERSIST_DECL text_position position_of(std::string_view text, std::size_t offset) noexcept;
+
+/// v as indented JSON: 2 spaces per level, object keys in their stored
+/// order, one member or element per line, empty containers as {} and [],
+/// and a trailing newline. The output is valid JSON for any v.
+PERSIST_DECL std::string format_json(boost::json::value const& v);
+
+/// Parses one JSON document (RFC 8259: no comments, no trailing commas,
+/// valid UTF-8). On failure: stage::parse, errc::corrupt_data, path = source
+/// (the file the text came from), detail = "line L, column C: <reason>".
+PERSIST_DECL result<boost::json::value> parse_json(std::string_view text, std::filesystem::path const& source);
+
+}  // namespace persist
+
+#if defined(PERSIST_HEADER_ONLY)
+#include <persist/impl/json_text.ipp>
+#endif
+
+#endif
