@@ -50,6 +50,15 @@ bool same_device(std::filesystem::path const& a, std::filesystem::path const& b)
     return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev;
 }
 
+double load_average() {
+    double load = -1;
+    if (std::FILE* file = std::fopen("/proc/loadavg", "re")) {
+        if (std::fscanf(file, "%lf", &load) != 1) load = -1;
+        std::fclose(file);
+    }
+    return load;
+}
+
 boost::json::object describe_machine(std::filesystem::path const& p) {
     struct ::utsname name {};
     std::string kernel = "unknown";

@@ -35,6 +35,9 @@ std::string filesystem_type(std::filesystem::path const& p);
 /// them cannot fail with EXDEV.
 bool same_device(std::filesystem::path const& a, std::filesystem::path const& b);
 
+/// The 1-minute load average (/proc/loadavg), or a negative value if unknown.
+double load_average();
+
 /// {"cores", "kernel", "filesystem"} of the machine and of the disk under p.
 boost::json::object describe_machine(std::filesystem::path const& p);
 

@@ -53,6 +53,22 @@ void check_paths(options const& opts) {
     }
 }
 
+/// Where and how the run measured, and a warning if other work competed.
+void print_header(report const& r, std::filesystem::path const& base, std::ostream& out) {
+    auto const& machine = r.run.at("machine").as_object();
+    auto const cores = static_cast<double>(machine.at("cores").as_uint64());
+    auto const load = std::max(r.run.at("load_average_before").as_double(), r.run.at("load_average_after").as_double());
+    out << "persist-bench, " << r.run.at("mode").as_string().c_str() << " mode: " << cores << " cores, "
+        << machine.at("kernel").as_string().c_str() << ", measured in " << base.string() << " ("
+        << machine.at("filesystem").as_string().c_str() << "), " << static_cast<int>(r.run.at("seconds").as_double() + 0.5)
+        << " s\n";
+    if (load > cores) {
+        out << "warning: the machine was busy (load average " << load << " on " << cores
+            << " cores): latencies include waits for a turn on the CPU, often whole scheduler ticks (4 ms).\n";
+    }
+    out << '\n';
+}
+
 template <class Write>
 void write_file(std::filesystem::path const& path, Write write) {
     std::ofstream out(path);
@@ -82,7 +98,8 @@ int run(options const& opts) {
     r.run = {{"tool", "persist-bench"},
              {"mode", mode.name},
              {"directory", std::filesystem::absolute(base).string()},
-             {"machine", describe_machine(work.path())}};
+             {"machine", describe_machine(work.path())},
+             {"load_average_before", load_average()}};
     progress_line progress(::isatty(STDERR_FILENO) == 1);
     for (auto const* s : selected_sections(opts)) {
         auto const directory = work.path() / s->name;
@@ -104,11 +121,8 @@ int run(options const& opts) {
     progress.clear();
     auto const seconds = seconds_since(start);
     r.run["seconds"] = seconds;
-
-    auto const& machine = r.run["machine"].as_object();
-    std::cout << "persist-bench, " << mode.name << " mode: " << machine.at("cores").as_uint64() << " cores, "
-              << machine.at("kernel").as_string().c_str() << ", measured in " << base.string() << " ("
-              << machine.at("filesystem").as_string().c_str() << "), " << static_cast<int>(seconds + 0.5) << " s\n\n";
+    r.run["load_average_after"] = load_average();
+    print_header(r, base, std::cout);
     print_text(r, std::cout);
     if (opts.json_file) write_file(*opts.json_file, [&](std::ostream& out) { print_json(to_json(r), out); });
     if (opts.svg_file) write_file(*opts.svg_file, [&](std::ostream& out) { write_svg(r.charts, out); });

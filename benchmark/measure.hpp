@@ -2,6 +2,8 @@
 #ifndef PERSIST_BENCH_MEASURE_HPP
 #define PERSIST_BENCH_MEASURE_HPP
 
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
@@ -16,9 +18,19 @@ inline double seconds_since(bench_clock::time_point start) {
     return std::chrono::duration<double>(bench_clock::now() - start).count();
 }
 
-/// One batch: the latency of each operation, in microseconds.
+/// CPU time this thread has used, in microseconds: user and kernel, but not
+/// time spent waiting for the disk or for a turn on a busy CPU.
+inline double thread_cpu_us() {
+    timespec now{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) * 1e6 + static_cast<double>(now.tv_nsec) / 1e3;
+}
+
+/// One batch: the latency of each operation, in microseconds, and the CPU
+/// time the whole batch used.
 struct batch {
     std::vector<double> latencies_us;
+    double cpu_us = 0;
 
     double total_us() const {
         double total = 0;
@@ -27,6 +39,7 @@ struct batch {
     }
     /// The cost of one operation: total time / operations.
     double mean_us() const { return latencies_us.empty() ? 0 : total_us() / static_cast<double>(latencies_us.size()); }
+    double cpu_per_op_us() const { return latencies_us.empty() ? 0 : cpu_us / static_cast<double>(latencies_us.size()); }
 };
 
 /// How long a batch may run: `operations` calls, cut short once it has taken
@@ -42,6 +55,7 @@ template <class Op>
 batch run_batch(Op&& op, batch_size size) {
     batch result;
     result.latencies_us.reserve(size.operations);
+    auto const cpu_start = thread_cpu_us();
     auto const start = bench_clock::now();
     for (std::size_t i = 0; i < size.operations; ++i) {
         auto const before = bench_clock::now();
@@ -50,6 +64,7 @@ batch run_batch(Op&& op, batch_size size) {
         result.latencies_us.push_back(std::chrono::duration<double, std::micro>(after - before).count());
         if (std::chrono::duration<double>(after - start).count() > size.time_limit_s) break;
     }
+    result.cpu_us = thread_cpu_us() - cpu_start;
     return result;
 }
 

@@ -40,6 +40,7 @@ inline goal at_most(std::string name, double measured, double limit) {
 struct chart_bar {
     double value = 0;
     double high = 0;
+    std::string label;  ///< printed at the foot of the bar, if not empty
 };
 struct chart_group {
     std::string label;

@@ -73,6 +73,22 @@ std::vector<double> ticks_for(double low, double high, bool log) {
     return ticks;
 }
 
+/// The 1-2-5 step nearest to v from below (down) or from above (up).
+double round_125(double v, bool up) {
+    double const decade = std::pow(10, std::floor(std::log10(v)));
+    double const steps[] = {1, 2, 5, 10};
+    if (up) {
+        for (double const s : steps) {
+            if (s * decade >= v) return s * decade;
+        }
+        return 10 * decade;
+    }
+    for (auto it = std::rbegin(steps); it != std::rend(steps); ++it) {
+        if (*it * decade <= v) return *it * decade;
+    }
+    return decade;
+}
+
 /// The range shown: every bar, whisker and floor fits, with round ends.
 std::pair<double, double> value_range(bar_chart const& chart) {
     double low = 1e300, high = 0;
@@ -90,7 +106,7 @@ std::pair<double, double> value_range(bar_chart const& chart) {
     }
     if (high <= 0) return {1, 10};
     if (!chart.log_scale) return {0, high * 1.1};
-    return {std::pow(10, std::floor(std::log10(low * 0.8))), std::pow(10, std::ceil(std::log10(high * 1.1)))};
+    return {round_125(low * 0.6, false), round_125(high * 1.1, true)};
 }
 
 void draw_legend(bar_chart const& chart, double y, std::ostream& out) {
@@ -141,6 +157,10 @@ void draw_panel(chart_panel const& panel, std::size_t series_count, y_scale cons
             out << "<path d='M" << number(cx) << ' ' << number(y) << " V" << number(scale(bar.high)) << " M"
                 << number(cx - 4) << ' ' << number(scale(bar.high)) << " H" << number(cx + 4)
                 << "' stroke='#333' fill='none'/>\n";
+            if (!bar.label.empty()) {
+                out << "<text x='" << number(cx) << "' y='" << number(scale.bottom - 6)
+                    << "' text-anchor='middle' font-size='10' fill='white'>" << escaped(bar.label) << "</text>\n";
+            }
         }
         if (group.floor) {
             double const y = scale(*group.floor);
