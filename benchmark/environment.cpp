@@ -16,7 +16,8 @@ namespace persist::bench {
 work_directory::work_directory(std::filesystem::path const& base) {
     std::string pattern = (base / "persist-bench-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
-        throw std::system_error(errno, std::generic_category(), "cannot create a directory in '" + base.string() + "'");
+        throw std::system_error(errno, std::generic_category(),
+                                "cannot create a directory in '" + base.string() + "'");
     }
     path_ = pattern;
 }
@@ -30,14 +31,14 @@ std::string filesystem_type(std::filesystem::path const& p) {
     struct ::statfs info {};
     if (::statfs(p.c_str(), &info) != 0) return "unknown";
     switch (static_cast<unsigned long>(info.f_type)) {
-    case 0xEF53: return "ext4";  // ext2/3/4 share the magic number
-    case 0x58465342: return "xfs";
-    case 0x9123683E: return "btrfs";
-    case 0x01021994: return "tmpfs";
-    case 0x794C7630: return "overlayfs";
-    case 0x2FC12FC1: return "zfs";
-    case 0xF2F52010: return "f2fs";
-    default: break;
+        case 0xEF53: return "ext4";  // ext2/3/4 share the magic number
+        case 0x58465342: return "xfs";
+        case 0x9123683E: return "btrfs";
+        case 0x01021994: return "tmpfs";
+        case 0x794C7630: return "overlayfs";
+        case 0x2FC12FC1: return "zfs";
+        case 0xF2F52010: return "f2fs";
+        default: break;
     }
     char hex[32];
     std::snprintf(hex, sizeof hex, "0x%lx", static_cast<unsigned long>(info.f_type));
@@ -62,8 +63,11 @@ double load_average() {
 boost::json::object describe_machine(std::filesystem::path const& p) {
     struct ::utsname name {};
     std::string kernel = "unknown";
-    if (::uname(&name) == 0) kernel = std::string(name.sysname) + " " + name.release + " " + name.machine;
-    return {{"cores", std::thread::hardware_concurrency()}, {"kernel", kernel}, {"filesystem", filesystem_type(p)}};
+    if (::uname(&name) == 0)
+        kernel = std::string(name.sysname) + " " + name.release + " " + name.machine;
+    return {{"cores", std::thread::hardware_concurrency()},
+            {"kernel", kernel},
+            {"filesystem", filesystem_type(p)}};
 }
 
 }  // namespace persist::bench

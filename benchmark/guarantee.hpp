@@ -51,8 +51,9 @@ guarantee guarantee_of() {
 
 /// How the report labels a guarantee's source.
 constexpr std::string_view source_label(guarantee_source source) {
-    return source == guarantee_source::crash_checked ? "crash-checked by memory_fs"
-                                                     : "declared; crash-checked once memory_fs lands";
+    return source == guarantee_source::crash_checked
+               ? "crash-checked by memory_fs"
+               : "declared; crash-checked once memory_fs lands";
 }
 
 }  // namespace persist::bench

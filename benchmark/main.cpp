@@ -46,9 +46,11 @@ void check_paths(options const& opts) {
     }
     for (auto const* file : {&opts.json_file, &opts.svg_file, &opts.markdown_file}) {
         if (!*file) continue;
-        auto const parent = (*file)->parent_path().empty() ? std::filesystem::path(".") : (*file)->parent_path();
+        auto const parent =
+            (*file)->parent_path().empty() ? std::filesystem::path(".") : (*file)->parent_path();
         if (!std::filesystem::is_directory(parent)) {
-            throw options_error("cannot write '" + (*file)->string() + "': no directory '" + parent.string() + "'");
+            throw options_error("cannot write '" + (*file)->string() + "': no directory '" +
+                                parent.string() + "'");
         }
     }
 }
@@ -57,14 +59,16 @@ void check_paths(options const& opts) {
 void print_header(report const& r, std::filesystem::path const& base, std::ostream& out) {
     auto const& machine = r.run.at("machine").as_object();
     auto const cores = static_cast<double>(machine.at("cores").as_uint64());
-    auto const load = std::max(r.run.at("load_average_before").as_double(), r.run.at("load_average_after").as_double());
-    out << "persist-bench, " << r.run.at("mode").as_string().c_str() << " mode: " << cores << " cores, "
-        << machine.at("kernel").as_string().c_str() << ", measured in " << base.string() << " ("
-        << machine.at("filesystem").as_string().c_str() << "), " << static_cast<int>(r.run.at("seconds").as_double() + 0.5)
-        << " s\n";
+    auto const load = std::max(r.run.at("load_average_before").as_double(),
+                               r.run.at("load_average_after").as_double());
+    out << "persist-bench, " << r.run.at("mode").as_string().c_str() << " mode: " << cores
+        << " cores, " << machine.at("kernel").as_string().c_str() << ", measured in "
+        << base.string() << " (" << machine.at("filesystem").as_string().c_str() << "), "
+        << static_cast<int>(r.run.at("seconds").as_double() + 0.5) << " s\n";
     if (load > cores) {
         out << "warning: the machine was busy (load average " << load << " on " << cores
-            << " cores): latencies include waits for a turn on the CPU, often whole scheduler ticks (4 ms).\n";
+            << " cores): latencies include waits for a turn on the CPU, often whole scheduler "
+               "ticks (4 ms).\n";
     }
     out << '\n';
 }
@@ -80,7 +84,8 @@ void write_file(std::filesystem::path const& path, Write write) {
 std::vector<section const*> selected_sections(options const& opts) {
     std::vector<section const*> chosen;
     for (auto const* s : all_sections) {
-        if (opts.sections.empty() || std::find(opts.sections.begin(), opts.sections.end(), s->name) != opts.sections.end()) {
+        if (opts.sections.empty() ||
+            std::find(opts.sections.begin(), opts.sections.end(), s->name) != opts.sections.end()) {
             chosen.push_back(s);
         }
     }
@@ -105,7 +110,8 @@ int run(options const& opts) {
         auto const directory = work.path() / s->name;
         std::filesystem::create_directory(directory);
         auto& section_out = r.add_section(std::string(s->name));
-        section_context context{mode, directory, progress, section_out, r.goals, r.charts, stop_requested};
+        section_context context{mode,    directory, progress,      section_out,
+                                r.goals, r.charts,  stop_requested};
         try {
             s->run(context);
         } catch (interrupted const&) {
@@ -124,9 +130,12 @@ int run(options const& opts) {
     r.run["load_average_after"] = load_average();
     print_header(r, base, std::cout);
     print_text(r, std::cout);
-    if (opts.json_file) write_file(*opts.json_file, [&](std::ostream& out) { print_json(to_json(r), out); });
-    if (opts.svg_file) write_file(*opts.svg_file, [&](std::ostream& out) { write_svg(r.charts, out); });
-    if (opts.markdown_file) write_file(*opts.markdown_file, [&](std::ostream& out) { print_markdown(r, out); });
+    if (opts.json_file)
+        write_file(*opts.json_file, [&](std::ostream& out) { print_json(to_json(r), out); });
+    if (opts.svg_file)
+        write_file(*opts.svg_file, [&](std::ostream& out) { write_svg(r.charts, out); });
+    if (opts.markdown_file)
+        write_file(*opts.markdown_file, [&](std::ostream& out) { print_markdown(r, out); });
     return 0;
 }
 
@@ -143,7 +152,8 @@ int main(int argc, char** argv) {
     }
     options opts;
     try {
-        opts = parse_options(std::span<char const* const>(argv + 1, static_cast<std::size_t>(argc - 1)), names);
+        opts = parse_options(
+            std::span<char const* const>(argv + 1, static_cast<std::size_t>(argc - 1)), names);
         if (opts.help) {
             std::cout << usage(summaries);
             return 0;

@@ -34,12 +34,17 @@ struct batch {
 
     double total_us() const {
         double total = 0;
-        for (double const l : latencies_us) total += l;
+        for (double const l : latencies_us)
+            total += l;
         return total;
     }
     /// The cost of one operation: total time / operations.
-    double mean_us() const { return latencies_us.empty() ? 0 : total_us() / static_cast<double>(latencies_us.size()); }
-    double cpu_per_op_us() const { return latencies_us.empty() ? 0 : cpu_us / static_cast<double>(latencies_us.size()); }
+    double mean_us() const {
+        return latencies_us.empty() ? 0 : total_us() / static_cast<double>(latencies_us.size());
+    }
+    double cpu_per_op_us() const {
+        return latencies_us.empty() ? 0 : cpu_us / static_cast<double>(latencies_us.size());
+    }
 };
 
 /// How long a batch may run: `operations` calls, cut short once it has taken
@@ -61,7 +66,8 @@ batch run_batch(Op&& op, batch_size size) {
         auto const before = bench_clock::now();
         op();
         auto const after = bench_clock::now();
-        result.latencies_us.push_back(std::chrono::duration<double, std::micro>(after - before).count());
+        result.latencies_us.push_back(
+            std::chrono::duration<double, std::micro>(after - before).count());
         if (std::chrono::duration<double>(after - start).count() > size.time_limit_s) break;
     }
     result.cpu_us = thread_cpu_us() - cpu_start;
@@ -72,7 +78,8 @@ batch run_batch(Op&& op, batch_size size) {
 /// REQUIRES: values is not empty.
 inline double quantile(std::vector<double> values, double q) {
     auto const rank = static_cast<std::size_t>(q * static_cast<double>(values.size() - 1) + 0.5);
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(rank), values.end());
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(rank),
+                     values.end());
     return values[rank];
 }
 
@@ -92,7 +99,8 @@ inline latency_summary summarize(std::vector<double> const& latencies_us) {
     if (latencies_us.empty()) return s;
     s.operations = latencies_us.size();
     double total = 0;
-    for (double const l : latencies_us) total += l;
+    for (double const l : latencies_us)
+        total += l;
     s.mean_us = total / static_cast<double>(latencies_us.size());
     s.p50_us = quantile(latencies_us, 0.50);
     s.p99_us = quantile(latencies_us, 0.99);

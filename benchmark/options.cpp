@@ -8,7 +8,8 @@ namespace persist::bench {
 namespace {
 
 /// Splits "--name=value" into its parts; a plain "--name" has no value.
-std::pair<std::string_view, std::optional<std::string_view>> split_option(std::string_view argument) {
+std::pair<std::string_view, std::optional<std::string_view>> split_option(
+    std::string_view argument) {
     auto const equals = argument.find('=');
     if (equals == std::string_view::npos) return {argument, std::nullopt};
     return {argument.substr(0, equals), argument.substr(equals + 1)};
@@ -16,13 +17,15 @@ std::pair<std::string_view, std::optional<std::string_view>> split_option(std::s
 
 }  // namespace
 
-options parse_options(std::span<char const* const> arguments, std::span<std::string_view const> known_sections) {
+options parse_options(std::span<char const* const> arguments,
+                      std::span<std::string_view const> known_sections) {
     options parsed;
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         auto const [name, inline_value] = split_option(arguments[i]);
         auto value = [&, name = name, inline_value = inline_value]() -> std::string {
             if (inline_value) {
-                if (inline_value->empty()) throw options_error("option '" + std::string(name) + "' needs a value");
+                if (inline_value->empty())
+                    throw options_error("option '" + std::string(name) + "' needs a value");
                 return std::string(*inline_value);
             }
             if (i + 1 >= arguments.size() || std::string_view(arguments[i + 1]).empty()) {
@@ -31,18 +34,26 @@ options parse_options(std::span<char const* const> arguments, std::span<std::str
             return arguments[++i];
         };
         auto flag = [&, name = name, inline_value = inline_value] {
-            if (inline_value) throw options_error("option '" + std::string(name) + "' takes no value");
+            if (inline_value)
+                throw options_error("option '" + std::string(name) + "' takes no value");
             return true;
         };
-        if (name == "--help" || name == "-h") parsed.help = flag();
-        else if (name == "--quick") parsed.quick = flag();
-        else if (name == "--dir") parsed.directory = value();
-        else if (name == "--json") parsed.json_file = value();
-        else if (name == "--svg") parsed.svg_file = value();
-        else if (name == "--markdown") parsed.markdown_file = value();
+        if (name == "--help" || name == "-h")
+            parsed.help = flag();
+        else if (name == "--quick")
+            parsed.quick = flag();
+        else if (name == "--dir")
+            parsed.directory = value();
+        else if (name == "--json")
+            parsed.json_file = value();
+        else if (name == "--svg")
+            parsed.svg_file = value();
+        else if (name == "--markdown")
+            parsed.markdown_file = value();
         else if (name == "--section") {
             auto section = value();
-            if (std::find(known_sections.begin(), known_sections.end(), section) == known_sections.end()) {
+            if (std::find(known_sections.begin(), known_sections.end(), section) ==
+                known_sections.end()) {
                 throw options_error("unknown section '" + section + "'");
             }
             parsed.sections.push_back(std::move(section));
@@ -80,7 +91,8 @@ std::string usage(std::span<std::string const> sections) {
         "Ctrl-C.\n"
         "\n"
         "sections:\n";
-    for (auto const& line : sections) text += "  " + line + "\n";
+    for (auto const& line : sections)
+        text += "  " + line + "\n";
     return text;
 }
 

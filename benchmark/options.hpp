@@ -30,7 +30,8 @@ struct options_error : std::runtime_error {
 /// Parses argv[1..]. Accepts "--opt VALUE" and "--opt=VALUE".
 /// Errors: throws options_error for an unknown option, a missing or empty
 /// value, a stray argument, or a --section not in known_sections.
-options parse_options(std::span<char const* const> arguments, std::span<std::string_view const> known_sections);
+options parse_options(std::span<char const* const> arguments,
+                      std::span<std::string_view const> known_sections);
 
 /// The --help text; `sections` lines list each section with its summary.
 std::string usage(std::span<std::string const> sections);

@@ -16,7 +16,8 @@ void progress_line::update(std::string const& text) {
     std::snprintf(elapsed, sizeof elapsed, "[%4.0f s] ", seconds_since(start_));
     std::string line = elapsed + text;
     std::size_t const width = line.size();
-    if (width < shown_width_) line.append(shown_width_ - width, ' ');  // erase the rest of a longer line
+    if (width < shown_width_)
+        line.append(shown_width_ - width, ' ');  // erase the rest of a longer line
     std::fprintf(stderr, "\r%s", line.c_str());
     std::fflush(stderr);
     shown_width_ = width;

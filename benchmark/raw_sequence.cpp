@@ -11,16 +11,26 @@ namespace persist::bench {
 
 namespace {
 
+/// `.<name>.raw-tmp` beside target: one fixed name, as the simplest hand-written code uses.
+std::filesystem::path temp_beside(std::filesystem::path const& target) {
+    std::string name = ".";
+    name += target.filename().string();
+    name += ".raw-tmp";
+    return target.parent_path() / name;
+}
+
 [[noreturn]] void fail(char const* call, std::string const& path) {
-    throw std::system_error(errno, std::generic_category(), std::string("raw sequence: ") + call + " '" + path + "'");
+    throw std::system_error(errno, std::generic_category(),
+                            std::string("raw sequence: ") + call + " '" + path + "'");
 }
 
 }  // namespace
 
-raw_replacer::raw_replacer(raw_sequence sequence, std::filesystem::path target, std::string_view payload)
+raw_replacer::raw_replacer(raw_sequence sequence, std::filesystem::path target,
+                           std::string_view payload)
     : sequence_(sequence),
       target_(target.string()),
-      temp_((target.parent_path() / ("." + target.filename().string() + ".raw-tmp")).string()),
+      temp_(temp_beside(target).string()),
       directory_(target.parent_path().string()),
       payload_(payload) {}
 
@@ -34,8 +44,10 @@ void raw_replacer::replace() const {
         if (n <= 0) fail("write", temp_);
         rest.remove_prefix(static_cast<std::size_t>(n));
     }
-    if (sequence_.sync_temp == raw_sequence::file_sync::fdatasync && ::fdatasync(fd) == -1) fail("fdatasync", temp_);
-    if (sequence_.sync_temp == raw_sequence::file_sync::fsync && ::fsync(fd) == -1) fail("fsync", temp_);
+    if (sequence_.sync_temp == raw_sequence::file_sync::fdatasync && ::fdatasync(fd) == -1)
+        fail("fdatasync", temp_);
+    if (sequence_.sync_temp == raw_sequence::file_sync::fsync && ::fsync(fd) == -1)
+        fail("fsync", temp_);
     if (::close(fd) == -1) fail("close", temp_);
     if (::rename(temp_.c_str(), target_.c_str()) == -1) fail("rename", temp_);
     if (sequence_.sync_directory) {

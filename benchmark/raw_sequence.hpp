@@ -29,20 +29,30 @@ struct raw_sequence {
     file_sync sync_temp = file_sync::none;
     bool sync_directory = false;
 
-    int syncs_per_op() const { return (sync_temp == file_sync::none ? 0 : 1) + (sync_directory ? 1 : 0); }
+    int syncs_per_op() const {
+        return (sync_temp == file_sync::none ? 0 : 1) + (sync_directory ? 1 : 0);
+    }
 };
 
 /// The raw sequence that does what Durability does.
 template <class Durability>
 constexpr raw_sequence raw_sequence_of();
 template <>
-constexpr raw_sequence raw_sequence_of<no_sync>() { return {raw_sequence::file_sync::none, false}; }
+constexpr raw_sequence raw_sequence_of<no_sync>() {
+    return {raw_sequence::file_sync::none, false};
+}
 template <>
-constexpr raw_sequence raw_sequence_of<data_sync>() { return {raw_sequence::file_sync::fdatasync, false}; }
+constexpr raw_sequence raw_sequence_of<data_sync>() {
+    return {raw_sequence::file_sync::fdatasync, false};
+}
 template <>
-constexpr raw_sequence raw_sequence_of<file_sync>() { return {raw_sequence::file_sync::fsync, false}; }
+constexpr raw_sequence raw_sequence_of<file_sync>() {
+    return {raw_sequence::file_sync::fsync, false};
+}
 template <>
-constexpr raw_sequence raw_sequence_of<full_sync>() { return {raw_sequence::file_sync::fsync, true}; }
+constexpr raw_sequence raw_sequence_of<full_sync>() {
+    return {raw_sequence::file_sync::fsync, true};
+}
 
 /// Replaces one target, over and over, with the raw sequence. The temp file is
 /// a fixed sibling name: no randomness, no stat of the target, no chmod.

@@ -57,8 +57,8 @@ struct bar_chart {
     std::string y_label;
     bool log_scale = true;
     std::vector<std::string> series;
-    std::string bar_meaning;      ///< legend text for a bar and its whisker
-    std::string floor_meaning;    ///< legend text for the floor line
+    std::string bar_meaning;    ///< legend text for a bar and its whisker
+    std::string floor_meaning;  ///< legend text for the floor line
     std::vector<chart_panel> panels;
 };
 
@@ -68,7 +68,7 @@ struct section_report {
     std::vector<std::string> notes;  ///< printed above its tables
     std::vector<text_table> tables;
     std::vector<std::string> footnotes;  ///< printed below its tables
-    boost::json::object data;        ///< the figures, for tools
+    boost::json::object data;            ///< the figures, for tools
 };
 
 /// Everything one run of persist-bench found.

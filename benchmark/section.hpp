@@ -19,8 +19,8 @@ namespace persist::bench {
 /// How long to measure: quick for the README command, full for the record.
 struct run_mode {
     std::string_view name;
-    int rounds = 1;             ///< alternating library/raw rounds per measurement
-    double batch_seconds = 0;   ///< the target duration of one batch
+    int rounds = 1;            ///< alternating library/raw rounds per measurement
+    double batch_seconds = 0;  ///< the target duration of one batch
 };
 
 inline constexpr run_mode quick_mode{"quick", 7, 0.06};
@@ -36,9 +36,9 @@ struct section_context {
     run_mode mode;
     std::filesystem::path directory;  ///< fresh and empty, on the disk being measured
     progress_line& progress;
-    section_report& report;           ///< this section's tables, notes and figures
-    std::vector<goal>& goals;         ///< the run's goals; a section appends its own
-    std::vector<bar_chart>& charts;   ///< the run's charts; a section appends its own
+    section_report& report;          ///< this section's tables, notes and figures
+    std::vector<goal>& goals;        ///< the run's goals; a section appends its own
+    std::vector<bar_chart>& charts;  ///< the run's charts; a section appends its own
     std::atomic<bool> const& stop_requested;
 
     /// Call between batches: leaves the section (by throwing) after Ctrl-C,
