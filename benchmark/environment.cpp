@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <system_error>
 #include <thread>
 
@@ -60,14 +61,18 @@ double load_average() {
     return load;
 }
 
-boost::json::object describe_machine(std::filesystem::path const& p) {
+void describe_machine(run_facts& run, std::filesystem::path const& p) {
     struct ::utsname name {};
-    std::string kernel = "unknown";
+    run.kernel = "unknown";
     if (::uname(&name) == 0)
-        kernel = std::string(name.sysname) + " " + name.release + " " + name.machine;
-    return {{"cores", std::thread::hardware_concurrency()},
-            {"kernel", kernel},
-            {"filesystem", filesystem_type(p)}};
+        run.kernel = std::string(name.sysname) + " " + name.release + " " + name.machine;
+    run.cores = std::thread::hardware_concurrency();
+    run.filesystem = filesystem_type(p);
+    run.load_before = load_average();
+    std::time_t const now = std::time(nullptr);
+    char started[32];
+    std::strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    run.started = started;
 }
 
 }  // namespace persist::bench

@@ -2,7 +2,7 @@
 #ifndef PERSIST_BENCH_ENVIRONMENT_HPP
 #define PERSIST_BENCH_ENVIRONMENT_HPP
 
-#include <boost/json/object.hpp>
+#include "report.hpp"
 
 #include <filesystem>
 #include <string>
@@ -38,8 +38,9 @@ bool same_device(std::filesystem::path const& a, std::filesystem::path const& b)
 /// The 1-minute load average (/proc/loadavg), or a negative value if unknown.
 double load_average();
 
-/// {"cores", "kernel", "filesystem"} of the machine and of the disk under p.
-boost::json::object describe_machine(std::filesystem::path const& p);
+/// Fills in the machine's cores, kernel and the filesystem under p, the
+/// start time and the current load average.
+void describe_machine(run_facts& run, std::filesystem::path const& p);
 
 }  // namespace persist::bench
 

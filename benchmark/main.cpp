@@ -55,24 +55,6 @@ void check_paths(options const& opts) {
     }
 }
 
-/// Where and how the run measured, and a warning if other work competed.
-void print_header(report const& r, std::filesystem::path const& base, std::ostream& out) {
-    auto const& machine = r.run.at("machine").as_object();
-    auto const cores = static_cast<double>(machine.at("cores").as_uint64());
-    auto const load = std::max(r.run.at("load_average_before").as_double(),
-                               r.run.at("load_average_after").as_double());
-    out << "persist-bench, " << r.run.at("mode").as_string().c_str() << " mode: " << cores
-        << " cores, " << machine.at("kernel").as_string().c_str() << ", measured in "
-        << base.string() << " (" << machine.at("filesystem").as_string().c_str() << "), "
-        << static_cast<int>(r.run.at("seconds").as_double() + 0.5) << " s\n";
-    if (load > cores) {
-        out << "warning: the machine was busy (load average " << load << " on " << cores
-            << " cores): latencies include waits for a turn on the CPU, often whole scheduler "
-               "ticks (4 ms).\n";
-    }
-    out << '\n';
-}
-
 template <class Write>
 void write_file(std::filesystem::path const& path, Write write) {
     std::ofstream out(path);
@@ -100,11 +82,9 @@ int run(options const& opts) {
     auto const start = bench_clock::now();
 
     report r;
-    r.run = {{"tool", "persist-bench"},
-             {"mode", mode.name},
-             {"directory", std::filesystem::absolute(base).string()},
-             {"machine", describe_machine(work.path())},
-             {"load_average_before", load_average()}};
+    r.run.mode = mode.name;
+    r.run.directory = std::filesystem::absolute(base).string();
+    describe_machine(r.run, work.path());
     progress_line progress(::isatty(STDERR_FILENO) == 1);
     for (auto const* s : selected_sections(opts)) {
         auto const directory = work.path() / s->name;
@@ -116,7 +96,7 @@ int run(options const& opts) {
             s->run(context);
         } catch (interrupted const&) {
             progress.clear();
-            std::cerr << "persist-bench: interrupted; removed " << work.path().string() << '\n';
+            std::cerr << "persist-bench: interrupted; removing " << work.path().string() << '\n';
             return exit_interrupted;
         } catch (std::exception const& e) {
             progress.clear();
@@ -125,10 +105,8 @@ int run(options const& opts) {
         }
     }
     progress.clear();
-    auto const seconds = seconds_since(start);
-    r.run["seconds"] = seconds;
-    r.run["load_average_after"] = load_average();
-    print_header(r, base, std::cout);
+    r.run.seconds = seconds_since(start);
+    r.run.load_after = load_average();
     print_text(r, std::cout);
     if (opts.json_file)
         write_file(*opts.json_file, [&](std::ostream& out) { print_json(to_json(r), out); });

@@ -116,7 +116,26 @@ void print_indented(boost::json::value const& v, std::ostream& out, std::string&
 
 }  // namespace
 
+std::vector<std::string> describe_run(run_facts const& run) {
+    char load[32];
+    std::snprintf(load, sizeof load, "%.1f", std::max(run.load_before, run.load_after));
+    std::vector<std::string> lines{
+        "persist-bench, " + run.mode + " mode, " + run.started + ": " + std::to_string(run.cores) +
+        " cores, " + run.kernel + ", measured in " + run.directory + " (" + run.filesystem + "), " +
+        std::to_string(static_cast<int>(run.seconds + 0.5)) + " s"};
+    if (run.busy()) {
+        lines.push_back(std::string("warning: the machine was busy (load average up to ") + load +
+                        " on " + std::to_string(run.cores) +
+                        " cores): latencies include waits for a turn on the CPU, often whole "
+                        "scheduler ticks (4 ms at HZ=250).");
+    }
+    return lines;
+}
+
 void print_text(report const& r, std::ostream& out) {
+    for (auto const& line : describe_run(r.run))
+        out << line << '\n';
+    out << '\n';
     for (auto const& section : r.sections) {
         out << "== " << section.name << " ==\n";
         for (auto const& note : section.notes)
@@ -141,6 +160,8 @@ void print_text(report const& r, std::ostream& out) {
 }
 
 void print_markdown(report const& r, std::ostream& out) {
+    for (auto const& line : describe_run(r.run))
+        out << line << "\n\n";
     for (auto const& section : r.sections) {
         out << "### " << section.name << "\n\n";
         for (auto const& note : section.notes)
@@ -185,8 +206,18 @@ boost::json::value to_json(report const& r) {
         goals.push_back(boost::json::object{
             {"name", g.name}, {"measured", g.measured}, {"limit", g.limit}, {"met", g.met}});
     }
+    boost::json::object const run{{"mode", r.run.mode},
+                                  {"directory", r.run.directory},
+                                  {"started", r.run.started},
+                                  {"cores", r.run.cores},
+                                  {"kernel", r.run.kernel},
+                                  {"filesystem", r.run.filesystem},
+                                  {"load_average_before", r.run.load_before},
+                                  {"load_average_after", r.run.load_after},
+                                  {"busy", r.run.busy()},
+                                  {"seconds", r.run.seconds}};
     return boost::json::object{
-        {"run", r.run}, {"sections", std::move(sections)}, {"goals", std::move(goals)}};
+        {"run", run}, {"sections", std::move(sections)}, {"goals", std::move(goals)}};
 }
 
 void print_json(boost::json::value const& v, std::ostream& out) {

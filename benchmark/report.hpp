@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -71,9 +72,25 @@ struct section_report {
     boost::json::object data;            ///< the figures, for tools
 };
 
+/// Where and how a run measured.
+struct run_facts {
+    std::string mode;       ///< "quick" or "full"
+    std::string directory;  ///< the directory measured in (--dir, or the system temp dir)
+    std::string started;    ///< UTC, ISO 8601
+    unsigned cores = 0;
+    std::string kernel;
+    std::string filesystem;   ///< of the directory measured in
+    double load_before = -1;  ///< 1-minute load average; negative if unknown
+    double load_after = -1;
+    double seconds = 0;
+
+    /// Other work competed for the CPU: more runnable tasks than cores.
+    bool busy() const { return std::max(load_before, load_after) > static_cast<double>(cores); }
+};
+
 /// Everything one run of persist-bench found.
 struct report {
-    boost::json::object run;  ///< mode, directory, machine, duration
+    run_facts run;
     std::vector<section_report> sections;
     std::vector<goal> goals;
     std::vector<bar_chart> charts;
@@ -83,6 +100,9 @@ struct report {
         return sections.back();
     }
 };
+
+/// What run_facts say, as lines of text: the machine, and a warning if it was busy.
+std::vector<std::string> describe_run(run_facts const& run);
 
 /// The tables, notes and goals, for a terminal.
 void print_text(report const& r, std::ostream& out);
