@@ -1,6 +1,8 @@
 // The benchmark's working directory, and facts about the machine.
 #include "environment.hpp"
 
+#include <sched.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/utsname.h>
@@ -61,7 +63,28 @@ double load_average() {
     return load;
 }
 
+namespace {
+
+/// The process's scheduling class: a real-time class or a nice value
+/// changes how long a woken benchmark waits for the CPU on a busy machine.
+std::string scheduling() {
+    int const policy = ::sched_getscheduler(0);
+    if (policy == SCHED_FIFO || policy == SCHED_RR) {
+        sched_param param{};
+        ::sched_getparam(0, &param);
+        return std::string(policy == SCHED_FIFO ? "SCHED_FIFO " : "SCHED_RR ") +
+               std::to_string(param.sched_priority);
+    }
+    errno = 0;
+    int const nice = ::getpriority(PRIO_PROCESS, 0);
+    if (errno == 0 && nice != 0) return "nice " + std::to_string(nice);
+    return "normal";
+}
+
+}  // namespace
+
 void describe_machine(run_facts& run, std::filesystem::path const& p) {
+    run.scheduling = scheduling();
     struct ::utsname name {};
     run.kernel = "unknown";
     if (::uname(&name) == 0)

@@ -34,16 +34,20 @@ constexpr guarantee declared_guarantee(power_loss_promise promise) {
 
 /// What Durability survives.
 ///
-/// TODO(memory_fs): when include/persist/fs/memory_fs.hpp lands, replace the
-/// body with the crash simulator's verdict, in this function only:
-///     return crash_checked_guarantee<Durability>();
-/// which runs atomic_file<memory_fs, Durability, sibling_temp>::replace over
-/// an existing target, takes memory_fs::crash() at every crash point, and
-/// sets each field only if every crash image satisfies it (process crash:
-/// the live view is old or new; atomic: every durable image holds old, new or
-/// nothing whole; durable: every image after the call returned holds new),
-/// with source = guarantee_source::crash_checked. The report then drops the
-/// "(declared; ...)" mark by itself.
+/// TODO(memory_fs): once include/persist/fs/memory_fs.hpp and the crash
+/// harness (test/support/crash_harness.hpp, replace_crash.hpp on the memfs
+/// branch) are on main, make this body the crash simulator's verdict, here
+/// and nowhere else:
+///   - run the one_replace and three_replaces workloads with
+///     replace_with_policies<Durability, sibling_temp>();
+///   - process_crash = no violation of process_crash_invariant;
+///     power_loss_atomic = none of power_loss_invariant(whole_if_present);
+///     power_loss_durable = none of power_loss_invariant(durable);
+///     a weaker tier must come out "no" because a violation was found;
+///   - source = guarantee_source::crash_checked.
+/// persist-bench then needs those two .cpp files in its build (CMake and b2
+/// glob only benchmark/*.cpp). The report drops its "(declared; ...)" mark
+/// by itself, from `source`.
 template <class Durability>
 guarantee guarantee_of() {
     return declared_guarantee(Durability::promise);

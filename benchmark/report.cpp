@@ -119,10 +119,11 @@ void print_indented(boost::json::value const& v, std::ostream& out, std::string&
 std::vector<std::string> describe_run(run_facts const& run) {
     char load[32];
     std::snprintf(load, sizeof load, "%.1f", std::max(run.load_before, run.load_after));
-    std::vector<std::string> lines{
-        "persist-bench, " + run.mode + " mode, " + run.started + ": " + std::to_string(run.cores) +
-        " cores, " + run.kernel + ", measured in " + run.directory + " (" + run.filesystem + "), " +
-        std::to_string(static_cast<int>(run.seconds + 0.5)) + " s"};
+    std::vector<std::string> lines{"persist-bench, " + run.mode + " mode, " + run.started + ": " +
+                                   std::to_string(run.cores) + " cores, " + run.kernel +
+                                   ", measured in " + run.directory + " (" + run.filesystem +
+                                   "), scheduling " + run.scheduling + ", " +
+                                   std::to_string(static_cast<int>(run.seconds + 0.5)) + " s"};
     if (run.busy()) {
         lines.push_back(std::string("warning: the machine was busy (load average up to ") + load +
                         " on " + std::to_string(run.cores) +
@@ -212,6 +213,7 @@ boost::json::value to_json(report const& r) {
                                   {"cores", r.run.cores},
                                   {"kernel", r.run.kernel},
                                   {"filesystem", r.run.filesystem},
+                                  {"scheduling", r.run.scheduling},
                                   {"load_average_before", r.run.load_before},
                                   {"load_average_after", r.run.load_after},
                                   {"busy", r.run.busy()},

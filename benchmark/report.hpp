@@ -80,6 +80,7 @@ struct run_facts {
     unsigned cores = 0;
     std::string kernel;
     std::string filesystem;   ///< of the directory measured in
+    std::string scheduling;   ///< "normal", "nice 5", "SCHED_FIFO 10", ...
     double load_before = -1;  ///< 1-minute load average; negative if unknown
     double load_after = -1;
     double seconds = 0;
