@@ -11,8 +11,9 @@
 // because on a shared virtual machine a few operations in a batch stall for
 // milliseconds (scheduler and journal waits caused by other tenants) and
 // decide the mean. The reported ratio is the median over the rounds; the
-// ratio of the batch means is in the JSON too. Syncs per op come from a
-// separate, untimed pass through counting_fs.
+// ratio of the batch means and of their CPU time (user + kernel, without
+// waits) are in the JSON too. Syncs per op come from a separate, untimed
+// pass through counting_fs.
 #include "environment.hpp"
 #include "guarantee.hpp"
 #include "measure.hpp"

@@ -114,6 +114,14 @@ void print_indented(boost::json::value const& v, std::ostream& out, std::string&
     }
 }
 
+/// On a busy machine both sides of a ratio can wait the same whole ticks,
+/// which makes a ratio of 1.00 say little.
+std::string busy_caveat(run_facts const& run) {
+    return run.busy() ? " (on a busy machine: a ratio near 1.00 may only mean that both sides "
+                        "waited the same scheduler ticks)"
+                      : "";
+}
+
 }  // namespace
 
 std::vector<std::string> describe_run(run_facts const& run) {
@@ -152,7 +160,7 @@ void print_text(report const& r, std::ostream& out) {
     }
     auto const met =
         std::count_if(r.goals.begin(), r.goals.end(), [](goal const& g) { return g.met; });
-    out << "goals: " << met << " of " << r.goals.size() << " met\n";
+    out << "goals: " << met << " of " << r.goals.size() << " met" << busy_caveat(r.run) << "\n";
     for (auto const& g : r.goals) {
         if (!g.met)
             out << "  missed: " << g.name << ": " << format_number(g.measured) << " > "
@@ -190,7 +198,7 @@ void print_markdown(report const& r, std::ostream& out) {
     }
     auto const met =
         std::count_if(r.goals.begin(), r.goals.end(), [](goal const& g) { return g.met; });
-    out << "Goals: " << met << " of " << r.goals.size() << " met.\n";
+    out << "Goals: " << met << " of " << r.goals.size() << " met" << busy_caveat(r.run) << ".\n";
     for (auto const& g : r.goals) {
         if (!g.met)
             out << "- missed: " << g.name << ": " << format_number(g.measured) << " > "
