@@ -244,7 +244,7 @@ text_table table_for(std::size_t payload_size, std::vector<tier_result> const& r
             table.rows.push_back({tier, c.naming, fixed(latency.ops_per_s(), 0),
                                   microseconds(latency.p50_us), microseconds(latency.p99_us),
                                   microseconds(median(c.round_cpu_us)), fixed(c.syncs_per_op, 0),
-                                  fixed(ratio, 2), ratio <= ratio_limit ? "yes" : "NO",
+                                  fixed(ratio, 3), ratio <= ratio_limit ? "yes" : "NO",
                                   survives_label(r.survives)});
         }
     }

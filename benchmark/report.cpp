@@ -67,7 +67,7 @@ void print_table(text_table const& table, std::ostream& out) {
 
 std::string format_number(double v) {
     char text[32];
-    std::snprintf(text, sizeof text, "%.3g", v);
+    std::snprintf(text, sizeof text, "%.4g", v);  // 1.051, not a misleading 1.05
     return text;
 }
 
