@@ -1,109 +1,104 @@
-// group_commit: every waiter is covered by a sync that started after its
-// write, and concurrent waiters share syncs.
+// group_commit: every batch is committed exactly once, after it was
+// submitted, and concurrent submitters share commits.
 #include <persist/detail/group_commit.hpp>
 
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
-#include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
 namespace persist::test {
-namespace {
-
-/// A stand-in for the file: which writes had completed when a sync began.
-struct fake_file {
-    int id = 0;
-};
-
-}  // namespace
 
 BOOST_AUTO_TEST_SUITE(group_commit)
 
-BOOST_AUTO_TEST_CASE(a_lone_writer_syncs_each_write) {
-    detail::group_commit<fake_file> commit;
-    int syncs = 0;
-    for (int i = 1; i <= 3; ++i) {
-        auto const seq = commit.written(fake_file{i});
-        BOOST_TEST(seq == static_cast<std::uint64_t>(i));
-        auto done = commit.wait_durable(seq, [&](fake_file& f) -> io_result<void> {
-            BOOST_TEST(f.id == i);  // the file the latest write went to
-            ++syncs;
+BOOST_AUTO_TEST_CASE(a_lone_submitter_commits_its_own_batch) {
+    detail::group_commit commit;
+    std::vector<std::string> committed;
+    for (auto const* batch : {"a\n", "b\nc\n", "d\n"}) {
+        auto done = commit.submit(batch, [&](std::string_view bytes) -> result<void> {
+            committed.emplace_back(bytes);
             return {};
         });
         BOOST_TEST(done.has_value());
     }
-    BOOST_TEST(syncs == 3);
-    BOOST_TEST(commit.syncs() == 3u);
-    // Already covered: no further sync.
-    BOOST_TEST(commit.wait_durable(2, [&](fake_file&) -> io_result<void> { return errno_code(EIO); }).has_value());
+    BOOST_TEST(committed == (std::vector<std::string>{"a\n", "b\nc\n", "d\n"}));
+    BOOST_TEST(commit.commits() == 3u);
+    BOOST_TEST(commit.submissions() == 3u);
 }
 
-BOOST_AUTO_TEST_CASE(a_failed_sync_is_final) {
-    detail::group_commit<fake_file> commit;
-    auto const first = commit.written({});
-    auto failed = commit.wait_durable(first, [](fake_file&) -> io_result<void> { return errno_code(EIO); });
-    BOOST_TEST_REQUIRE(!failed);
-    BOOST_TEST(failed.error() == errno_code(EIO));
-    BOOST_TEST((commit.failure() == errno_code(EIO)));
-    // fsyncgate: a later sync would report success over lost data; none is tried.
-    auto const second = commit.written({});
-    bool called = false;
-    auto again = commit.wait_durable(second, [&](fake_file&) -> io_result<void> {
-        called = true;
-        return {};
+BOOST_AUTO_TEST_CASE(a_failed_commit_is_returned) {
+    detail::group_commit commit;
+    auto failed = commit.submit("x\n", [](std::string_view) -> result<void> {
+        return error(stage::append, errno_code(ENOSPC), "log");
     });
-    BOOST_TEST(!again);
-    BOOST_TEST(!called);
+    BOOST_TEST_REQUIRE(!failed);
+    BOOST_TEST(failed.error().code() == errno_code(ENOSPC));
 }
 
-BOOST_AUTO_TEST_CASE(fail_poisons_without_a_sync) {
-    detail::group_commit<fake_file> commit;
-    commit.fail(errno_code(ENOSPC));
-    auto const seq = commit.written({});
-    auto r = commit.wait_durable(seq, [](fake_file&) -> io_result<void> { return {}; });
-    BOOST_TEST_REQUIRE(!r);
-    BOOST_TEST(r.error() == errno_code(ENOSPC));
-}
-
-BOOST_AUTO_TEST_CASE(concurrent_waiters_share_syncs_that_started_after_their_writes) {
-    // Each sync records the newest write that had completed when it started;
-    // a waiter may return only once a covering sync has finished.
-    detail::group_commit<fake_file> commit;
+BOOST_AUTO_TEST_CASE(concurrent_submitters_share_commits_and_each_batch_lands_once_in_order) {
+    detail::group_commit commit;
     constexpr int threads = 8;
     constexpr int rounds = 2000;
-    std::atomic<std::uint64_t> completed_writes{0};
-    std::atomic<std::uint64_t> durable_high{0};
-    std::atomic<int> violations{0};
+    std::mutex log_mutex;
+    std::string log;            // what the commits "wrote", in order
+    std::atomic<int> commits_running{0};
+    std::atomic<int> overlaps{0};
+    std::atomic<int> not_yet_committed{0};
     std::vector<std::thread> pool;
-    std::mutex write_mutex;  // writes are serialized, as the log does
     for (int t = 0; t < threads; ++t) {
-        pool.emplace_back([&] {
+        pool.emplace_back([&, t] {
             for (int i = 0; i < rounds; ++i) {
-                std::uint64_t seq = 0;
-                {
-                    std::lock_guard const lock(write_mutex);
-                    completed_writes.fetch_add(1);  // the write is done before it is announced
-                    seq = commit.written({});
-                }
-                auto r = commit.wait_durable(seq, [&](fake_file&) -> io_result<void> {
-                    auto const covered = completed_writes.load();
-                    std::this_thread::yield();
-                    auto high = durable_high.load();
-                    while (high < covered && !durable_high.compare_exchange_weak(high, covered)) {
+                std::string const batch = std::to_string(t) + ":" + std::to_string(i) + "\n";
+                auto done = commit.submit(batch, [&](std::string_view bytes) -> result<void> {
+                    if (commits_running.fetch_add(1) != 0) ++overlaps;
+                    {
+                        std::lock_guard const lock(log_mutex);
+                        log += bytes;
                     }
+                    std::this_thread::yield();  // a sync takes a while
+                    commits_running.fetch_sub(1);
                     return {};
                 });
-                if (!r || durable_high.load() < seq) ++violations;
+                if (!done) ++not_yet_committed;
+                std::lock_guard const lock(log_mutex);  // returned only once its batch is in
+                if (log.find(batch) == std::string::npos) ++not_yet_committed;
             }
         });
     }
-    for (auto& t : pool) t.join();
-    BOOST_TEST(violations.load() == 0);
-    BOOST_TEST(commit.syncs() >= 1u);
-    BOOST_TEST(commit.syncs() < static_cast<std::uint64_t>(threads * rounds));
-    BOOST_TEST_MESSAGE("group_commit: " << commit.syncs() << " syncs for " << threads * rounds << " writes");
+    for (auto& thread : pool) thread.join();
+    BOOST_TEST(overlaps.load() == 0);
+    BOOST_TEST(not_yet_committed.load() == 0);
+    // Every batch exactly once, and each thread's batches in order.
+    std::vector<int> next(threads, 0);
+    std::size_t lines = 0;
+    int out_of_order = 0;
+    for (std::size_t at = 0; at < log.size(); at = log.find('\n', at) + 1, ++lines) {
+        auto const colon = log.find(':', at);
+        int const t = std::stoi(log.substr(at, colon - at));
+        int const i = std::stoi(log.substr(colon + 1));
+        if (i != next[static_cast<std::size_t>(t)]) ++out_of_order;
+        next[static_cast<std::size_t>(t)] = i + 1;
+    }
+    BOOST_TEST(lines == static_cast<std::size_t>(threads * rounds));
+    BOOST_TEST(out_of_order == 0);
+    BOOST_TEST(commit.submissions() == static_cast<std::uint64_t>(threads * rounds));
+    BOOST_TEST(commit.commits() < commit.submissions());
+    BOOST_TEST_MESSAGE("group_commit: " << commit.commits() << " commits for " << threads * rounds << " batches");
+}
+
+BOOST_AUTO_TEST_CASE(groups_stop_at_the_size_cap) {
+    detail::group_commit commit;
+    std::string const big(detail::group_commit::max_group_bytes, 'x');
+    std::size_t largest = 0;
+    auto done = commit.submit(big, [&](std::string_view bytes) -> result<void> {
+        largest = bytes.size();
+        return {};
+    });
+    BOOST_TEST(done.has_value());
+    BOOST_TEST(largest == big.size());  // a batch alone may reach the cap
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,125 +1,105 @@
-// group_commit: threads that wrote to one file share the syncs that make
-// their writes durable.
+// group_commit: concurrent appenders share one write and one sync.
 #ifndef PERSIST_DETAIL_GROUP_COMMIT_HPP
 #define PERSIST_DETAIL_GROUP_COMMIT_HPP
 
 #include <persist/error.hpp>
 
-#include <algorithm>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <mutex>
-#include <optional>
-#include <system_error>
-#include <utility>
+#include <string>
+#include <string_view>
 
 namespace persist::detail {
 
-/// Leader/follower group commit (the scheme of LevelDB's and PostgreSQL's
-/// WAL writers). A writer calls written(file) once its write has completed
-/// and gets a sequence number; then wait_durable(seq, sync). The first
-/// waiter that finds no sync running becomes the leader: it notes the latest
-/// sequence number written so far, syncs the file that write went to
-/// (without holding the mutex), and publishes "durable up to N". The others
-/// wait on a condition variable. A waiter returns once a sync that *started
-/// after its write completed* has succeeded, so one fsync covers every write
-/// that finished before it began, and the number of syncs falls as more
-/// threads append at once.
+/// Leader/follower group commit, as LevelDB's DBImpl::Write does it. Each
+/// caller of submit() queues its batch and waits. The caller at the front
+/// of the queue is the leader: it takes its own batch and the batches queued
+/// behind it (up to max_group_bytes, and never fewer than its own), joins
+/// them in queue order, and calls commit(bytes) once, without holding the
+/// queue's mutex: the log writes the bytes with one write(2) and syncs once.
+/// Then it hands the result to every member of the group and wakes the next
+/// leader. While a commit runs (an fsync takes milliseconds), the next
+/// group gathers, so the number of commits falls as more threads append.
 ///
-/// File is what a sync is applied to, a cheap copyable reference such as
-/// std::shared_ptr<open_file>; the leader copies it under the mutex, so a
-/// file that is swapped out stays open until its sync is done.
+/// A caller returns only after the commit that carried its batch has
+/// finished, and that commit started after the batch was queued: its bytes
+/// were written, and synced, after submit() was called. Batches of one
+/// thread are committed in the order it submitted them.
 ///
-/// REQUIRES: every write with a sequence number up to N went to the file
-/// passed with N, or to an earlier file that a barrier (wait_durable with
-/// the latest sequence number, while no write is in progress) made durable
-/// before the first write to the next file. The log guarantees this by
-/// calling wait_durable(last_written()) under its write mutex before it
-/// switches files.
-///
-/// A failed sync is final (fsyncgate): the error is kept, every waiter not
-/// yet covered and every later call receives it. Nothing is retried.
-///
-/// Thread safety: every member function may be called from any number of
-/// threads at once.
-template <class File>
+/// Thread safety: submit() may be called from any number of threads at
+/// once; one commit runs at a time.
 class group_commit {
 public:
-    /// Records that a write to `file` has completed; returns its sequence
-    /// number (1, 2, ...).
-    std::uint64_t written(File file) {
-        std::lock_guard const lock(mutex_);
-        latest_file_ = std::move(file);
-        return ++written_;
-    }
+    /// Groups stop growing at this size (unless one batch alone is larger).
+    static constexpr std::size_t max_group_bytes = 1 << 20;
 
-    /// The sequence number of the latest completed write (0 if none).
-    std::uint64_t last_written() const {
-        std::lock_guard const lock(mutex_);
-        return written_;
-    }
-
-    /// Blocks until write `seq` is covered by a successful sync that started
-    /// after it completed, leading syncs as needed: sync(File&) ->
-    /// io_result<void> is called with no lock held. REQUIRES: sync does not
-    /// throw. Returns the first sync
-    /// failure, now or from before, if seq is not covered.
-    template <class Sync>
-    io_result<void> wait_durable(std::uint64_t seq, Sync&& sync) {
+    /// Commits batch, alone or with others, through commit(std::string_view)
+    /// -> result<void>, and returns that commit's result.
+    /// REQUIRES: commit does not throw.
+    template <class Commit>
+    result<void> submit(std::string_view batch, Commit&& commit) {
+        waiter self{batch};
         std::unique_lock lock(mutex_);
-        while (durable_ < seq) {
-            if (failure_) return *failure_;
-            if (syncing_) {
-                synced_.wait(lock);
-                continue;
-            }
-            syncing_ = true;
-            std::uint64_t const target = written_;
-            File file = latest_file_;
-            lock.unlock();
-            io_result<void> const result = sync(file);
-            lock.lock();
-            syncing_ = false;
-            ++syncs_;
-            if (result) {
-                durable_ = std::max(durable_, target);
-            } else {
-                failure_ = result.error();
-            }
-            synced_.notify_all();
+        queue_.push_back(&self);
+        while (!self.done && queue_.front() != &self) self.turn.wait(lock);
+        if (self.done) return std::move(self.outcome);
+
+        // Leader: gather the group.
+        std::size_t members = 1;
+        std::size_t bytes = batch.size();
+        while (members < queue_.size() && bytes + queue_[members]->batch.size() <= max_group_bytes) {
+            bytes += queue_[members]->batch.size();
+            ++members;
         }
-        return {};
+        std::string joined;
+        if (members > 1) {
+            joined.reserve(bytes);
+            for (std::size_t i = 0; i < members; ++i) joined += queue_[i]->batch;
+        }
+        lock.unlock();
+        result<void> outcome = commit(members > 1 ? std::string_view(joined) : batch);
+        lock.lock();
+
+        ++commits_;
+        submissions_ += members;
+        for (std::size_t i = 0; i < members; ++i) {
+            waiter* member = queue_.front();
+            queue_.pop_front();
+            if (member == &self) continue;
+            member->outcome = outcome;
+            member->done = true;
+            member->turn.notify_one();
+        }
+        if (!queue_.empty()) queue_.front()->turn.notify_one();
+        return outcome;
     }
 
-    /// The sync failure that poisoned this group, if any.
-    std::optional<std::error_code> failure() const {
+    /// How many commits ran, and how many batches they carried.
+    std::uint64_t commits() const {
         std::lock_guard const lock(mutex_);
-        return failure_;
+        return commits_;
     }
-
-    /// Marks the group failed without a sync (e.g. a write whose torn bytes
-    /// could not be removed): later waiters and writers receive `cause`.
-    void fail(std::error_code cause) {
+    std::uint64_t submissions() const {
         std::lock_guard const lock(mutex_);
-        if (!failure_) failure_ = cause;
-        synced_.notify_all();
-    }
-
-    /// How many syncs were led so far (successful or not).
-    std::uint64_t syncs() const {
-        std::lock_guard const lock(mutex_);
-        return syncs_;
+        return submissions_;
     }
 
 private:
+    struct waiter {
+        explicit waiter(std::string_view b) : batch(b) {}
+        std::string_view batch;
+        bool done = false;
+        result<void> outcome;
+        std::condition_variable turn;
+    };
+
     mutable std::mutex mutex_;
-    std::condition_variable synced_;
-    std::uint64_t written_ = 0;
-    std::uint64_t durable_ = 0;
-    std::uint64_t syncs_ = 0;
-    bool syncing_ = false;
-    File latest_file_{};
-    std::optional<std::error_code> failure_;
+    std::deque<waiter*> queue_;
+    std::uint64_t commits_ = 0;
+    std::uint64_t submissions_ = 0;
 };
 
 }  // namespace persist::detail
