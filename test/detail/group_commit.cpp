@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(concurrent_submitters_share_commits_and_each_batch_lands_on
     constexpr int threads = 8;
     constexpr int rounds = 2000;
     std::mutex log_mutex;
-    std::string log;            // what the commits "wrote", in order
+    std::string log;  // what the commits "wrote", in order
     std::atomic<int> commits_running{0};
     std::atomic<int> overlaps{0};
     std::atomic<int> not_yet_committed{0};
@@ -68,7 +68,8 @@ BOOST_AUTO_TEST_CASE(concurrent_submitters_share_commits_and_each_batch_lands_on
             }
         });
     }
-    for (auto& thread : pool) thread.join();
+    for (auto& thread : pool)
+        thread.join();
     BOOST_TEST(overlaps.load() == 0);
     BOOST_TEST(not_yet_committed.load() == 0);
     // Every batch exactly once, and each thread's batches in order.
@@ -86,7 +87,8 @@ BOOST_AUTO_TEST_CASE(concurrent_submitters_share_commits_and_each_batch_lands_on
     BOOST_TEST(out_of_order == 0);
     BOOST_TEST(commit.submissions() == static_cast<std::uint64_t>(threads * rounds));
     BOOST_TEST(commit.commits() < commit.submissions());
-    BOOST_TEST_MESSAGE("group_commit: " << commit.commits() << " commits for " << threads * rounds << " batches");
+    BOOST_TEST_MESSAGE("group_commit: " << commit.commits() << " commits for " << threads * rounds
+                                        << " batches");
 }
 
 BOOST_AUTO_TEST_CASE(groups_stop_at_the_size_cap) {

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -40,7 +41,8 @@ using log_on = basic_jsonl_log<atomic_file<Fs, Durability, sibling_temp>>;
 
 std::string lines_of(std::initializer_list<char const*> lines) {
     std::string text;
-    for (auto const* line : lines) text += std::string(line) + "\n";
+    for (auto const* line : lines)
+        text += std::string(line) + "\n";
     return text;
 }
 
@@ -67,11 +69,14 @@ void check_every_record_once_in_order(Log const& log, int writers, int per_write
         next[w] = n + 1;
     }
     BOOST_TEST(out_of_order == 0);
-    for (auto n : next) BOOST_TEST(n == per_writer);
+    for (auto n : next)
+        BOOST_TEST(n == per_writer);
 }
 
 json::value numbered(int writer, int n, std::size_t padding = 40) {
-    return json::object{{"w", writer}, {"n", n}, {"pad", std::string(padding, static_cast<char>('a' + writer % 26))}};
+    return json::object{{"w", writer},
+                        {"n", n},
+                        {"pad", std::string(padding, static_cast<char>('a' + writer % 26))}};
 }
 
 }  // namespace
@@ -88,13 +93,16 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(appends_reads_compacts_rewrites_and_rotates, Combo
     BOOST_TEST(mode_of(f.env.fs, path) == 0600u);
 
     BOOST_TEST_REQUIRE(log.append(json::parse(R"({"id":1,"keep":true})")).has_value());
-    json::value const batch[] = {json::parse(R"({"id":2,"keep":false})"), json::parse(R"({"id":3,"keep":true})")};
+    json::value const batch[] = {json::parse(R"({"id":2,"keep":false})"),
+                                 json::parse(R"({"id":3,"keep":true})")};
     BOOST_TEST_REQUIRE(log.append_batch(batch).has_value());
-    std::string const three = lines_of({R"({"id":1,"keep":true})", R"({"id":2,"keep":false})", R"({"id":3,"keep":true})"});
+    std::string const three = lines_of(
+        {R"({"id":1,"keep":true})", R"({"id":2,"keep":false})", R"({"id":3,"keep":true})"});
     BOOST_TEST(content_of(f.env.fs, path) == three);
 
     // A batch with one bad value writes nothing.
-    json::value const bad[] = {json::value(4), json::value(std::numeric_limits<double>::infinity())};
+    json::value const bad[] = {json::value(4),
+                               json::value(std::numeric_limits<double>::infinity())};
     auto refused = log.append_batch(bad);
     BOOST_TEST_REQUIRE(!refused);
     BOOST_TEST((refused.error().stage() == stage::validate));
@@ -108,10 +116,12 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(appends_reads_compacts_rewrites_and_rotates, Combo
     BOOST_TEST(reopened.recovery().records == 3u);
     BOOST_TEST(reopened.read_all().value().size() == 3u);
 
-    auto compacted = log.compact([](json::value const& v) { return v.at("keep").as_bool(); }).value();
+    auto compacted =
+        log.compact([](json::value const& v) { return v.at("keep").as_bool(); }).value();
     BOOST_TEST(compacted.kept == 2u);
     BOOST_TEST(compacted.removed == 1u);
-    BOOST_TEST(content_of(f.env.fs, path) == lines_of({R"({"id":1,"keep":true})", R"({"id":3,"keep":true})"}));
+    BOOST_TEST(content_of(f.env.fs, path) ==
+               lines_of({R"({"id":1,"keep":true})", R"({"id":3,"keep":true})"}));
     // The other object follows the replaced file.
     BOOST_TEST_REQUIRE(reopened.append(json::parse(R"({"id":4})")).has_value());
     BOOST_TEST(reopened.read_all().value().size() == 3u);
@@ -129,8 +139,9 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(appends_reads_compacts_rewrites_and_rotates, Combo
     BOOST_TEST(content_of(f.env.fs, path) == lines_of({R"({"id":11})"}));
     BOOST_TEST(log.rotate().value() == f.env.root() / "events.jsonl.2");
 
-    BOOST_TEST(entries_of(f.env.fs, f.env.root()) ==
-               (std::vector{"events.jsonl"s, "events.jsonl.1"s, "events.jsonl.2"s, "events.jsonl.lock"s}));
+    BOOST_TEST(
+        entries_of(f.env.fs, f.env.root()) ==
+        (std::vector{"events.jsonl"s, "events.jsonl.1"s, "events.jsonl.2"s, "events.jsonl.lock"s}));
     BOOST_TEST(temp_files_in(f.env.fs, f.env.temp_root()).empty());
 }
 
@@ -141,7 +152,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(rewrite_mode_appends_through_atomic_file, Combo, p
     jsonl_log_options options;
     options.mode = append_mode::rewrite;
     auto log = log_type::open(f.make(), path, options).value();
-    for (int i = 0; i < 3; ++i) BOOST_TEST_REQUIRE(log.append(json::object{{"i", i}}).has_value());
+    for (int i = 0; i < 3; ++i)
+        BOOST_TEST_REQUIRE(log.append(json::object{{"i", i}}).has_value());
     BOOST_TEST(content_of(f.env.fs, path) == lines_of({R"({"i":0})", R"({"i":1})", R"({"i":2})"}));
     BOOST_TEST(mode_of(f.env.fs, path) == 0600u);
     BOOST_TEST(temp_files_in(f.env.fs, f.env.root()).empty());
@@ -157,17 +169,20 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(one_write_and_one_sync_per_batch, Durability, dura
     temp_directory dir;
     counting_fs<> fs;
     auto const path = dir / "log.jsonl";
-    auto log = log_on<Durability, counting_fs<>>::open(atomic_file<counting_fs<>, Durability, sibling_temp>(fs), path)
+    auto log = log_on<Durability, counting_fs<>>::open(
+                   atomic_file<counting_fs<>, Durability, sibling_temp>(fs), path)
                    .value();
     // Creating the log made its name durable under full_sync.
-    BOOST_TEST(fs.count(fs_op::sync_directory) == (std::is_same_v<Durability, full_sync> ? 1u : 0u));
+    BOOST_TEST(fs.count(fs_op::sync_directory) ==
+               (std::is_same_v<Durability, full_sync> ? 1u : 0u));
     fs.reset();
     json::value const batch[] = {json::value(1), json::value("two"), json::array{3}};
     BOOST_TEST_REQUIRE(log.append_batch(batch).has_value());
     BOOST_TEST(fs.count(fs_op::write) == 1u);
     BOOST_TEST(fs.count(fs_op::lock) == 1u);
     std::size_t const data_syncs = std::is_same_v<Durability, data_sync> ? 1 : 0;
-    std::size_t const full_syncs = std::is_same_v<Durability, file_sync> || std::is_same_v<Durability, full_sync> ? 1 : 0;
+    std::size_t const full_syncs =
+        std::is_same_v<Durability, file_sync> || std::is_same_v<Durability, full_sync> ? 1 : 0;
     BOOST_TEST(fs.count(fs_op::sync_data) == data_syncs);
     BOOST_TEST(fs.count(fs_op::sync_full) == full_syncs);
     BOOST_TEST(fs.count(fs_op::sync_directory) == 0u);
@@ -175,7 +190,9 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(one_write_and_one_sync_per_batch, Durability, dura
     BOOST_TEST(content_of(posix_fs{}, path) == "1\n\"two\"\n[3]\n");
     // The lock is held around the write, and released after it.
     auto const calls = fs.calls();
-    auto const at = [&](fs_op op) { return std::find(calls.begin(), calls.end(), op) - calls.begin(); };
+    auto const at = [&](fs_op op) {
+        return std::find(calls.begin(), calls.end(), op) - calls.begin();
+    };
     BOOST_TEST(at(fs_op::lock) < at(fs_op::write));
     BOOST_TEST(at(fs_op::write) < at(fs_op::close));
 }
@@ -185,11 +202,13 @@ BOOST_AUTO_TEST_CASE(rewrite_mode_rewrites_the_whole_file_per_append) {
     counting_fs<> fs;
     jsonl_log_options options;
     options.mode = append_mode::rewrite;
-    auto log = log_on<full_sync, counting_fs<>>::open(atomic_file<counting_fs<>, full_sync, sibling_temp>(fs),
-                                                      dir / "log.jsonl", options)
-                   .value();
+    auto log =
+        log_on<full_sync, counting_fs<>>::open(
+            atomic_file<counting_fs<>, full_sync, sibling_temp>(fs), dir / "log.jsonl", options)
+            .value();
     fs.reset();
-    for (int i = 0; i < 4; ++i) BOOST_TEST_REQUIRE(log.append(json::value(i)).has_value());
+    for (int i = 0; i < 4; ++i)
+        BOOST_TEST_REQUIRE(log.append(json::value(i)).has_value());
     BOOST_TEST(fs.count(fs_op::rename) == 4u);
     BOOST_TEST(fs.count(fs_op::open_append) == 0u);
     BOOST_TEST(log.read_all().value().size() == 4u);
@@ -198,8 +217,8 @@ BOOST_AUTO_TEST_CASE(rewrite_mode_rewrites_the_whole_file_per_append) {
 BOOST_AUTO_TEST_CASE(group_commit_shares_syncs_among_8_threads) {
     temp_directory dir;
     counting_fs<> fs;
-    auto log = log_on<data_sync, counting_fs<>>::open(atomic_file<counting_fs<>, data_sync, sibling_temp>(fs),
-                                                      dir / "log.jsonl")
+    auto log = log_on<data_sync, counting_fs<>>::open(
+                   atomic_file<counting_fs<>, data_sync, sibling_temp>(fs), dir / "log.jsonl")
                    .value();
     fs.reset();
     constexpr int threads = 8;
@@ -213,7 +232,8 @@ BOOST_AUTO_TEST_CASE(group_commit_shares_syncs_among_8_threads) {
             }
         });
     }
-    for (auto& thread : pool) thread.join();
+    for (auto& thread : pool)
+        thread.join();
     BOOST_TEST(failures.load() == 0);
     check_every_record_once_in_order(log, threads, appends);
     // Each group: one write, then one sync; fewer groups than appends.
@@ -223,8 +243,8 @@ BOOST_AUTO_TEST_CASE(group_commit_shares_syncs_among_8_threads) {
     BOOST_TEST(syncs < static_cast<std::size_t>(threads * appends));
     BOOST_TEST(writes == syncs);
     BOOST_TEST(syncs == log.sync_count());
-    BOOST_TEST_MESSAGE("group commit: " << syncs << " writes and fdatasync calls for " << threads * appends
-                                        << " appends");
+    BOOST_TEST_MESSAGE("group commit: " << syncs << " writes and fdatasync calls for "
+                                        << threads * appends << " appends");
 }
 
 BOOST_AUTO_TEST_CASE(processes_append_without_interleaving) {
@@ -234,6 +254,7 @@ BOOST_AUTO_TEST_CASE(processes_append_without_interleaving) {
     constexpr int appends = 500;
     std::vector<pid_t> children;
     for (int p = 0; p < processes; ++p) {
+        std::fflush(nullptr);  // nothing buffered is written twice
         pid_t const child = ::fork();
         BOOST_TEST_REQUIRE(child != -1);
         if (child == 0) {
@@ -268,6 +289,7 @@ BOOST_AUTO_TEST_CASE(recovery_never_cuts_an_in_flight_append) {
     constexpr int appends = 20;
     std::vector<pid_t> children;
     for (int p = 0; p <= appenders; ++p) {
+        std::fflush(nullptr);  // nothing buffered is written twice
         pid_t const child = ::fork();
         BOOST_TEST_REQUIRE(child != -1);
         if (child == 0) {
@@ -291,7 +313,8 @@ BOOST_AUTO_TEST_CASE(recovery_never_cuts_an_in_flight_append) {
     for (pid_t child : children) {
         int status = 0;
         BOOST_TEST_REQUIRE(::waitpid(child, &status, 0) == child);
-        BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0), "child exit status " << WEXITSTATUS(status));
+        BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0),
+                   "child exit status " << WEXITSTATUS(status));
     }
     auto names = entries_of(posix_fs{}, dir.path());
     BOOST_TEST(names == (std::vector{"busy.jsonl"s, "busy.jsonl.lock"s}));  // nothing quarantined
@@ -306,7 +329,8 @@ BOOST_AUTO_TEST_CASE(a_failed_write_is_taken_back) {
     temp_directory dir;
     auto const path = dir / "log.jsonl";
     fail_nth_fs<> fs;
-    auto log = log_on<full_sync, fail_nth_fs<>>::open(atomic_file<fail_nth_fs<>, full_sync, sibling_temp>(fs), path)
+    auto log = log_on<full_sync, fail_nth_fs<>>::open(
+                   atomic_file<fail_nth_fs<>, full_sync, sibling_temp>(fs), path)
                    .value();
     BOOST_TEST_REQUIRE(log.append(json::value("first")).has_value());
     fs.arm(fs_op::write, ENOSPC, 1, false, /*write_half_first=*/true);
@@ -376,7 +400,8 @@ BOOST_AUTO_TEST_CASE(open_reports_what_recovery_did) {
     lenient.mode = jsonl_read_mode::lenient;
     auto reader = log.read(lenient).value();
     std::vector<int> ids;
-    while (auto record = reader.next_as<std::map<std::string, int>>().value()) ids.push_back(record->value.at("a"));
+    while (auto record = reader.next_as<std::map<std::string, int>>().value())
+        ids.push_back(record->value.at("a"));
     BOOST_TEST(ids == (std::vector{1, 2, 4}));
     BOOST_TEST(reader.bad_line_count() == 1u);
 }
@@ -394,7 +419,8 @@ BOOST_AUTO_TEST_CASE(compaction_keeps_records_byte_for_byte) {
         out << original;
     }
     auto log = log_on<no_sync>::open(path).value();
-    auto report = log.compact([](json::value const& v) { return !v.as_object().contains("drop"); }).value();
+    auto report =
+        log.compact([](json::value const& v) { return !v.as_object().contains("drop"); }).value();
     BOOST_TEST(report.kept == 2u);
     BOOST_TEST(content_of(posix_fs{}, path) == "{\"z\":1.0,\"a\":[1e2]}\n{ \"spaced\" : 1 }\n");
 }
@@ -407,7 +433,8 @@ BOOST_AUTO_TEST_CASE(a_reader_sees_a_snapshot_and_typed_records) {
     auto reader = log.read().value();
     BOOST_TEST_REQUIRE(log.append(json::value_from(event{"later", 3})).has_value());
     std::vector<std::string> kinds;
-    while (auto record = reader.next_as<event>().value()) kinds.push_back(record->value.kind);
+    while (auto record = reader.next_as<event>().value())
+        kinds.push_back(record->value.kind);
     BOOST_TEST(kinds == (std::vector{"start"s, "stop"s}));  // not "later"
     BOOST_TEST(log.read_all().value().size() == 3u);
 }

@@ -80,7 +80,8 @@ BOOST_AUTO_TEST_SUITE(jsonl_reader_tests)
 
 BOOST_AUTO_TEST_CASE(yields_records_with_line_numbers_and_offsets_at_every_chunk_size) {
     reader_fixture f;
-    std::string const text = "{\"a\":1}\n[1,2,3]\n\"caf\xC3\xA9\"\n{\"nested\":{\"x\":[true,null]}}\r\n42\n";
+    std::string const text =
+        "{\"a\":1}\n[1,2,3]\n\"caf\xC3\xA9\"\n{\"nested\":{\"x\":[true,null]}}\r\n42\n";
     f.write(text);
     for (std::size_t chunk : {1u, 2u, 3u, 7u, 64u, 65536u}) {
         jsonl_read_options options;
@@ -123,7 +124,8 @@ BOOST_AUTO_TEST_CASE(strict_mode_stops_at_the_first_bad_line) {
 
 BOOST_AUTO_TEST_CASE(lenient_mode_skips_and_reports_bad_lines) {
     reader_fixture f;
-    std::string const text = "{\"a\":1}\n\n{\"a\":2} trailing\n\xFF\xFE\n{\"a\":3}\n   \n{\"a\":4}\n{\"a\":";
+    std::string const text =
+        "{\"a\":1}\n\n{\"a\":2} trailing\n\xFF\xFE\n{\"a\":3}\n   \n{\"a\":4}\n{\"a\":";
     f.write(text);
     jsonl_read_options options;
     options.mode = jsonl_read_mode::lenient;
@@ -148,7 +150,8 @@ BOOST_AUTO_TEST_CASE(lenient_mode_skips_and_reports_bad_lines) {
     BOOST_TEST(!bad[4].terminated);
     BOOST_TEST(bad[4].detail.starts_with("line 8, byte offset "));
     BOOST_TEST(bad[4].detail.find("torn final line without a newline") != std::string::npos);
-    for (auto const& b : bad) BOOST_TEST(b.reason == make_error_code(errc::corrupt_data));
+    for (auto const& b : bad)
+        BOOST_TEST(b.reason == make_error_code(errc::corrupt_data));
     BOOST_TEST(reader.bad_line_count() == 5u);
     BOOST_TEST_REQUIRE(reader.unterminated_line().has_value());
     BOOST_TEST(reader.unterminated_line()->offset == text.rfind('\n') + 1);
@@ -178,7 +181,8 @@ BOOST_AUTO_TEST_CASE(strict_mode_reports_a_torn_final_line) {
     auto reader = f.open();
     std::string failure;
     BOOST_TEST(read_all(reader, &failure).size() == 1u);
-    BOOST_TEST(failure.starts_with("line 2, byte offset 8: torn final line without a newline"), failure);
+    BOOST_TEST(failure.starts_with("line 2, byte offset 8: torn final line without a newline"),
+               failure);
 }
 
 BOOST_AUTO_TEST_CASE(byte_limit_reads_a_snapshot) {
@@ -226,14 +230,16 @@ BOOST_AUTO_TEST_CASE(typed_records_convert_or_report_a_type_mismatch) {
         BOOST_TEST_REQUIRE(!mismatch);
         BOOST_TEST((mismatch.error().stage() == stage::parse));
         BOOST_TEST(mismatch.error().code() == make_error_code(errc::type_mismatch));
-        BOOST_TEST(mismatch.error().detail().starts_with("line 2, byte offset 25: cannot convert the record"));
+        BOOST_TEST(mismatch.error().detail().starts_with(
+            "line 2, byte offset 25: cannot convert the record"));
     }
 }
 
 BOOST_AUTO_TEST_CASE(lenient_mode_keeps_a_bounded_list_but_counts_all) {
     reader_fixture f;
     std::string text;
-    for (int i = 0; i < 50; ++i) text += "bad\n{}\n";
+    for (int i = 0; i < 50; ++i)
+        text += "bad\n{}\n";
     f.write(text);
     jsonl_read_options options;
     options.mode = jsonl_read_mode::lenient;
@@ -259,9 +265,11 @@ BOOST_AUTO_TEST_CASE(memory_stays_flat_over_a_huge_bad_line_and_many_records) {
     {
         std::ofstream out(f.file, std::ios::binary);
         std::string garbage(1 << 20, 'x');
-        for (int i = 0; i < 128; ++i) out << garbage;
+        for (int i = 0; i < 128; ++i)
+            out << garbage;
         out << '\n';
-        for (int i = 0; i < 200'000; ++i) out << "{\"n\":" << i << ",\"pad\":\"................\"}\n";
+        for (int i = 0; i < 200'000; ++i)
+            out << "{\"n\":" << i << ",\"pad\":\"................\"}\n";
     }
     std::size_t const before = resident_bytes();
     if (before == 0) {
@@ -280,7 +288,8 @@ BOOST_AUTO_TEST_CASE(memory_stays_flat_over_a_huge_bad_line_and_many_records) {
     BOOST_TEST(records == 200'000u);
     BOOST_TEST(reader.bad_line_count() == 1u);
     BOOST_TEST(reader.bad_lines()[0].length == 128u << 20);
-    BOOST_TEST(peak - before < std::size_t(16) << 20, "resident memory grew by " << (peak - before) << " bytes");
+    BOOST_TEST(peak - before < std::size_t(16) << 20,
+               "resident memory grew by " << (peak - before) << " bytes");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -29,11 +29,12 @@ namespace json = boost::json;
 using quick_file = atomic_file<posix_fs, no_sync, sibling_temp>;
 
 /// Five records of several kinds, with 2-, 3- and 4-byte UTF-8 sequences.
-std::string const valid_log = "{\"id\":1,\"text\":\"plain\"}\n"
-                              "{\"id\":2,\"text\":\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"}\n"
-                              "[\"array\",3,{\"k\":null}]\n"
-                              "\"a string record \xC3\xA9\"\n"
-                              "{\"id\":5,\"nested\":{\"a\":[1,2,{\"b\":true}]}}\n";
+std::string const valid_log =
+    "{\"id\":1,\"text\":\"plain\"}\n"
+    "{\"id\":2,\"text\":\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"}\n"
+    "[\"array\",3,{\"k\":null}]\n"
+    "\"a string record \xC3\xA9\"\n"
+    "{\"id\":5,\"nested\":{\"a\":[1,2,{\"b\":true}]}}\n";
 
 void write_file(std::filesystem::path const& p, std::string const& bytes) {
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
@@ -50,7 +51,9 @@ std::string read_file(std::filesystem::path const& p) {
 /// The quarantine files next to log, sorted.
 std::vector<std::string> torn_files(std::filesystem::path const& log) {
     auto names = entries_of(posix_fs{}, log.parent_path());
-    std::erase_if(names, [&](std::string const& n) { return !n.starts_with(log.filename().string() + ".torn-"); });
+    std::erase_if(names, [&](std::string const& n) {
+        return !n.starts_with(log.filename().string() + ".torn-");
+    });
     return names;
 }
 
@@ -101,7 +104,8 @@ void check_recovery_of(std::string const& content, std::string const& label) {
         jsonl_read_options strict;
         auto reader = jsonl_reader<posix_fs>::open(posix_fs{}, log, strict).value();
         std::size_t records = 0;
-        while (auto record = reader.next().value()) ++records;
+        while (auto record = reader.next().value())
+            ++records;
         BOOST_TEST(records == again.records + 1);
         BOOST_TEST(reader.bad_line_count() == 0u);
     }
@@ -115,7 +119,8 @@ BOOST_AUTO_TEST_CASE(torn_tails_of_every_length_are_quarantined_byte_for_byte) {
     // Every prefix of a valid log: cuts inside keys, numbers, multi-byte
     // UTF-8 sequences, and right before or after each '\n'.
     for (std::size_t length = 0; length <= valid_log.size(); ++length) {
-        check_recovery_of(valid_log.substr(0, length), "prefix of " + std::to_string(length) + " bytes");
+        check_recovery_of(valid_log.substr(0, length),
+                          "prefix of " + std::to_string(length) + " bytes");
     }
 }
 
@@ -125,12 +130,14 @@ BOOST_AUTO_TEST_CASE(nul_and_garbage_tails_are_quarantined) {
     check_recovery_of(valid_log.substr(0, 30) + std::string(100, '\0'), "NULs after a cut record");
     check_recovery_of(std::string(512, '\0'), "only NULs");
     check_recovery_of(valid_log + "\xFF\xFE\xC3", "invalid UTF-8");
-    check_recovery_of(valid_log + "{\"id\":6,\"text\":\"\xF0\x9F\x98", "a 4-byte sequence cut after 3");
+    check_recovery_of(valid_log + "{\"id\":6,\"text\":\"\xF0\x9F\x98",
+                      "a 4-byte sequence cut after 3");
     std::mt19937 random(20240607);
     for (int round = 0; round < 20; ++round) {
         std::string garbage(1 + random() % 300, '\0');
         for (auto& c : garbage) {
-            do c = static_cast<char>(random() % 256);
+            do
+                c = static_cast<char>(random() % 256);
             while (c == '\n');
         }
         check_recovery_of(valid_log + garbage, "garbage round " + std::to_string(round));
@@ -140,7 +147,8 @@ BOOST_AUTO_TEST_CASE(nul_and_garbage_tails_are_quarantined) {
 BOOST_AUTO_TEST_CASE(corruption_in_the_middle_is_reported_and_kept) {
     temp_directory dir;
     auto const log = dir / "log.jsonl";
-    std::string const content = "{\"a\":1}\n{oops}\n{\"a\":3}\n"s + std::string(3, '\0') + "\n{\"a\":5}\n{\"a\":";
+    std::string const content =
+        "{\"a\":1}\n{oops}\n{\"a\":3}\n"s + std::string(3, '\0') + "\n{\"a\":5}\n{\"a\":";
     write_file(log, content);
     auto report = recover_jsonl(quick_file{}, log).value();
     BOOST_TEST(report.corrupt_line_count == 2u);
@@ -187,7 +195,8 @@ BOOST_AUTO_TEST_CASE(a_taken_quarantine_name_gets_a_number) {
         auto const taken = log.string() + ".torn-" + stamp;
         write_file(taken, "earlier");
         auto report = recover_jsonl(quick_file{}, log).value();
-        if (detail::utc_timestamp_for_file_name() != stamp) continue;  // the second ticked over; again
+        if (detail::utc_timestamp_for_file_name() != stamp)
+            continue;  // the second ticked over; again
         BOOST_TEST(report.quarantine_path == taken + "-2");
         BOOST_TEST(read_file(taken) == "earlier");
         BOOST_TEST(read_file(report.quarantine_path) == "{\"torn");
@@ -205,8 +214,12 @@ BOOST_AUTO_TEST_CASE(the_quarantine_is_durable_before_the_log_is_cut) {
     auto report = recover_jsonl(af, log).value();
     BOOST_TEST(report.torn_bytes == 6u);
     auto calls = fs.calls();
-    auto const first = [&](fs_op op) { return std::find(calls.begin(), calls.end(), op) - calls.begin(); };
-    auto const last = [&](fs_op op) { return calls.rend() - std::find(calls.rbegin(), calls.rend(), op) - 1; };
+    auto const first = [&](fs_op op) {
+        return std::find(calls.begin(), calls.end(), op) - calls.begin();
+    };
+    auto const last = [&](fs_op op) {
+        return calls.rend() - std::find(calls.rbegin(), calls.rend(), op) - 1;
+    };
     // The quarantine file: written, synced, renamed into place, directory synced;
     // only then is the log truncated, and the truncation synced.
     BOOST_TEST(first(fs_op::sync_full) < first(fs_op::rename));
@@ -236,7 +249,8 @@ BOOST_AUTO_TEST_CASE(a_crash_between_quarantine_and_truncation_is_recovered_next
     BOOST_TEST(read_file(log) == "{\"a\":1}\n");
     auto const quarantined = torn_files(log);
     BOOST_TEST_REQUIRE(quarantined.size() == 2u);  // the same bytes twice: nothing is lost
-    for (auto const& name : quarantined) BOOST_TEST(read_file(dir / name) == "{\"a\":2,\"cut");
+    for (auto const& name : quarantined)
+        BOOST_TEST(read_file(dir / name) == "{\"a\":2,\"cut");
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_quarantine_leaves_the_log_untouched) {

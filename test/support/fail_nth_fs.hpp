@@ -20,9 +20,11 @@ template <fs_policy Inner = posix_fs>
 class fail_nth_fs : public fs_decorator<fail_nth_fs<Inner>, Inner> {
 public:
     explicit fail_nth_fs(Inner inner = Inner{})
-        : fs_decorator<fail_nth_fs<Inner>, Inner>(std::move(inner)), plan_(std::make_shared<plan>()) {}
+        : fs_decorator<fail_nth_fs<Inner>, Inner>(std::move(inner)),
+          plan_(std::make_shared<plan>()) {}
 
-    void arm(fs_op op, int errno_value, std::size_t nth = 1, bool persistent = false, bool write_half_first = false) {
+    void arm(fs_op op, int errno_value, std::size_t nth = 1, bool persistent = false,
+             bool write_half_first = false) {
         plan_->op = op;
         plan_->errno_value = errno_value;
         plan_->nth = nth;
@@ -49,7 +51,8 @@ private:
     std::optional<std::error_code> intercept(fs_op op) {
         if (!plan_->armed || op != plan_->op) return std::nullopt;
         auto const call = ++plan_->seen;
-        if (call == plan_->nth || (plan_->persistent && call > plan_->nth)) return errno_code(plan_->errno_value);
+        if (call == plan_->nth || (plan_->persistent && call > plan_->nth))
+            return errno_code(plan_->errno_value);
         return std::nullopt;
     }
 

@@ -44,20 +44,23 @@ public:
         waiter self{batch};
         std::unique_lock lock(mutex_);
         queue_.push_back(&self);
-        while (!self.done && queue_.front() != &self) self.turn.wait(lock);
+        while (!self.done && queue_.front() != &self)
+            self.turn.wait(lock);
         if (self.done) return std::move(self.outcome);
 
         // Leader: gather the group.
         std::size_t members = 1;
         std::size_t bytes = batch.size();
-        while (members < queue_.size() && bytes + queue_[members]->batch.size() <= max_group_bytes) {
+        while (members < queue_.size() &&
+               bytes + queue_[members]->batch.size() <= max_group_bytes) {
             bytes += queue_[members]->batch.size();
             ++members;
         }
         std::string joined;
         if (members > 1) {
             joined.reserve(bytes);
-            for (std::size_t i = 0; i < members; ++i) joined += queue_[i]->batch;
+            for (std::size_t i = 0; i < members; ++i)
+                joined += queue_[i]->batch;
         }
         lock.unlock();
         result<void> outcome = commit(members > 1 ? std::string_view(joined) : batch);

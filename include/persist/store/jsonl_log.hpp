@@ -120,7 +120,8 @@ public:
     /// corruption = fail), stage::recover. On error nothing is left open.
     [[nodiscard]] static result<basic_jsonl_log> open(AtomicFile af, std::filesystem::path path,
                                                       jsonl_log_options options = {});
-    [[nodiscard]] static result<basic_jsonl_log> open(std::filesystem::path path, jsonl_log_options options = {}) {
+    [[nodiscard]] static result<basic_jsonl_log> open(std::filesystem::path path,
+                                                      jsonl_log_options options = {}) {
         return open(AtomicFile{}, std::move(path), options);
     }
 

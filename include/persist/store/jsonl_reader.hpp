@@ -39,11 +39,11 @@ struct jsonl_typed_record {
 /// empty line included), or, for next_as<T>, it does not convert to T.
 struct jsonl_bad_line {
     std::uint64_t line = 0;
-    std::uint64_t offset = 0;   ///< byte offset of the line's first byte
-    std::uint64_t length = 0;   ///< bytes, without the '\n'
-    bool terminated = true;     ///< false: the final line, without '\n' (torn)
-    std::error_code reason;     ///< errc::corrupt_data, or errc::type_mismatch
-    std::string detail;         ///< "line N, byte offset B: <why>"
+    std::uint64_t offset = 0;  ///< byte offset of the line's first byte
+    std::uint64_t length = 0;  ///< bytes, without the '\n'
+    bool terminated = true;    ///< false: the final line, without '\n' (torn)
+    std::error_code reason;    ///< errc::corrupt_data, or errc::type_mismatch
+    std::string detail;        ///< "line N, byte offset B: <why>"
 
     friend bool operator==(jsonl_bad_line const&, jsonl_bad_line const&) = default;
 };
@@ -100,7 +100,8 @@ public:
 
     /// Takes ownership of `file`, an open readable handle positioned at the
     /// start of the data; path is used in errors.
-    jsonl_reader(Fs fs, typename Fs::handle file, std::filesystem::path path, jsonl_read_options options);
+    jsonl_reader(Fs fs, typename Fs::handle file, std::filesystem::path path,
+                 jsonl_read_options options);
     jsonl_reader(jsonl_reader&&) noexcept = default;
     jsonl_reader& operator=(jsonl_reader&&) noexcept = default;
     ~jsonl_reader();

@@ -14,12 +14,12 @@ namespace persist {
 
 /// What opening (or recovering) a log found and did.
 struct jsonl_recovery_report {
-    bool created = false;          ///< the log did not exist; an empty one was created
-    std::uint64_t records = 0;     ///< whole records found (after the repair)
-    std::uint64_t size = 0;        ///< the log's size after recovery, in bytes
-    bool added_newline = false;    ///< the final record lacked its '\n'; it was appended
-    std::uint64_t torn_offset = 0; ///< where the torn tail began (the new size), if any
-    std::uint64_t torn_bytes = 0;  ///< how many bytes were quarantined (0: none)
+    bool created = false;                   ///< the log did not exist; an empty one was created
+    std::uint64_t records = 0;              ///< whole records found (after the repair)
+    std::uint64_t size = 0;                 ///< the log's size after recovery, in bytes
+    bool added_newline = false;             ///< the final record lacked its '\n'; it was appended
+    std::uint64_t torn_offset = 0;          ///< where the torn tail began (the new size), if any
+    std::uint64_t torn_bytes = 0;           ///< how many bytes were quarantined (0: none)
     std::filesystem::path quarantine_path;  ///< `<log>.torn-<UTC timestamp>[-N]`, if any
     /// Malformed lines that end in '\n': left in place, never truncated past.
     std::uint64_t corrupt_line_count = 0;
@@ -68,8 +68,9 @@ enum class jsonl_corruption {
 /// "123") parses, so it is kept as a record. Records written by jsonl_log
 /// are objects or arrays in practice; a cut object or array never parses.
 template <class AtomicFile>
-[[nodiscard]] result<jsonl_recovery_report> recover_jsonl(AtomicFile const& af, std::filesystem::path const& log,
-                                                          jsonl_corruption corruption = jsonl_corruption::report);
+[[nodiscard]] result<jsonl_recovery_report> recover_jsonl(
+    AtomicFile const& af, std::filesystem::path const& log,
+    jsonl_corruption corruption = jsonl_corruption::report);
 
 namespace detail {
 

@@ -21,24 +21,29 @@ inline std::string unwritable_reason_at(boost::json::value const& v, std::size_t
             if (!is_valid_utf8(v.get_string())) return "a string is not valid UTF-8";
             return {};
         case boost::json::kind::array:
-            if (depth == jsonl_max_depth) return "nesting is deeper than " + std::to_string(jsonl_max_depth);
+            if (depth == jsonl_max_depth)
+                return "nesting is deeper than " + std::to_string(jsonl_max_depth);
             for (auto const& element : v.get_array()) {
-                if (auto reason = unwritable_reason_at(element, depth + 1); !reason.empty()) return reason;
+                if (auto reason = unwritable_reason_at(element, depth + 1); !reason.empty())
+                    return reason;
             }
             return {};
         case boost::json::kind::object:
-            if (depth == jsonl_max_depth) return "nesting is deeper than " + std::to_string(jsonl_max_depth);
+            if (depth == jsonl_max_depth)
+                return "nesting is deeper than " + std::to_string(jsonl_max_depth);
             for (auto const& member : v.get_object()) {
                 if (!is_valid_utf8(member.key())) return "an object key is not valid UTF-8";
-                if (auto reason = unwritable_reason_at(member.value(), depth + 1); !reason.empty()) return reason;
+                if (auto reason = unwritable_reason_at(member.value(), depth + 1); !reason.empty())
+                    return reason;
             }
             return {};
-        default:
-            return {};
+        default: return {};
     }
 }
 
-PERSIST_DECL std::string unwritable_reason(boost::json::value const& v) { return unwritable_reason_at(v, 0); }
+PERSIST_DECL std::string unwritable_reason(boost::json::value const& v) {
+    return unwritable_reason_at(v, 0);
+}
 
 PERSIST_DECL void append_jsonl_line(std::string& out, boost::json::value const& v) {
     out += boost::json::serialize(v);
@@ -48,7 +53,9 @@ PERSIST_DECL void append_jsonl_line(std::string& out, boost::json::value const& 
 PERSIST_DECL bool is_valid_utf8(std::string_view s) noexcept {
     auto const* p = reinterpret_cast<unsigned char const*>(s.data());
     auto const* const end = p + s.size();
-    auto in = [](unsigned char c, unsigned char low, unsigned char high) { return c >= low && c <= high; };
+    auto in = [](unsigned char c, unsigned char low, unsigned char high) {
+        return c >= low && c <= high;
+    };
     while (p != end) {
         unsigned char const lead = *p;
         if (lead < 0x80) {

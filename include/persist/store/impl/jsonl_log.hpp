@@ -28,13 +28,15 @@ inline result<void> serialize_batch(std::string& out, std::span<boost::json::val
                          "record " + std::to_string(i + 1) + what + ": " + why);
         }
     }
-    for (auto const& record : records) append_jsonl_line(out, record);
+    for (auto const& record : records)
+        append_jsonl_line(out, record);
     return {};
 }
 
 /// n if name is `<base>.<n>` with n a positive decimal number, else 0.
 inline std::uint64_t rotation_number(std::string_view name, std::string_view base) {
-    if (name.size() <= base.size() + 1 || !name.starts_with(base) || name[base.size()] != '.') return 0;
+    if (name.size() <= base.size() + 1 || !name.starts_with(base) || name[base.size()] != '.')
+        return 0;
     auto const digits = name.substr(base.size() + 1);
     std::uint64_t n = 0;
     auto const [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
@@ -61,14 +63,16 @@ struct basic_jsonl_log<AtomicFile>::state {
 };
 
 template <class AtomicFile>
-basic_jsonl_log<AtomicFile>::basic_jsonl_log(std::unique_ptr<state> s) noexcept : state_(std::move(s)) {}
+basic_jsonl_log<AtomicFile>::basic_jsonl_log(std::unique_ptr<state> s) noexcept
+    : state_(std::move(s)) {}
 
 template <class AtomicFile>
 basic_jsonl_log<AtomicFile>::~basic_jsonl_log() = default;
 
 template <class AtomicFile>
 auto basic_jsonl_log<AtomicFile>::open_file_at(fs_type& fs, std::filesystem::path const& path,
-                                               mode_t new_file_mode, bool& created) -> result<file_pointer> {
+                                               mode_t new_file_mode, bool& created)
+    -> result<file_pointer> {
     auto before = fs.stat(path);
     if (before && before->kind == file_kind::directory) {
         return error(stage::validate, std::make_error_code(std::errc::is_a_directory), path);
@@ -78,8 +82,10 @@ auto basic_jsonl_log<AtomicFile>::open_file_at(fs_type& fs, std::filesystem::pat
     }
     created = !before;
     auto opened = fs.open_append(path, new_file_mode);
-    if (!opened) return error(stage::append, opened.error(), path, {}, "cannot open the log for appending");
-    auto file = std::make_shared<open_file>(open_file{detail::unique_handle<fs_type>(fs, *opened), 0, 0});
+    if (!opened)
+        return error(stage::append, opened.error(), path, {}, "cannot open the log for appending");
+    auto file =
+        std::make_shared<open_file>(open_file{detail::unique_handle<fs_type>(fs, *opened), 0, 0});
     if (created) {
         // open(2) masked the mode with the umask; the store's mode is exact.
         if (auto set = fs.set_mode(file->handle.get(), new_file_mode); !set) {
@@ -87,7 +93,8 @@ auto basic_jsonl_log<AtomicFile>::open_file_at(fs_type& fs, std::filesystem::pat
         }
         auto const dir = detail::directory_of(path);
         if (auto synced = durability_type::sync_directory(fs, dir); !synced) {
-            return error(stage::sync_directory, synced.error(), path, dir, "cannot sync the new log's directory");
+            return error(stage::sync_directory, synced.error(), path, dir,
+                         "cannot sync the new log's directory");
         }
     }
     auto status = fs.stat(file->handle.get());
@@ -98,13 +105,15 @@ auto basic_jsonl_log<AtomicFile>::open_file_at(fs_type& fs, std::filesystem::pat
 }
 
 template <class AtomicFile>
-result<basic_jsonl_log<AtomicFile>> basic_jsonl_log<AtomicFile>::open(AtomicFile af, std::filesystem::path path,
+result<basic_jsonl_log<AtomicFile>> basic_jsonl_log<AtomicFile>::open(AtomicFile af,
+                                                                      std::filesystem::path path,
                                                                       jsonl_log_options options) {
     if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
     auto s = std::make_unique<state>(detail::with_private_new_files(af), std::move(path), options);
     auto& fs = s->af.fs();
     if (s->af.options().create_parents) {
-        auto made = detail::create_parents<durability_type>(fs, s->path, detail::directory_of(s->path));
+        auto made =
+            detail::create_parents<durability_type>(fs, s->path, detail::directory_of(s->path));
         if (!made) return made.error();
     }
     auto lock = detail::lock_file(fs, s->path);
@@ -138,10 +147,9 @@ auto basic_jsonl_log<AtomicFile>::current_file_locked() -> result<current_file> 
     auto file = open_file_at(fs, st.path, *st.af.options().new_file_mode, created);
     if (!file) return file.error();
     st.file = std::move(*file);
-    std::uint64_t size = 0;
-    if (auto now = fs.stat(st.file->handle.get()); now) size = now->size;
-    else return error(stage::append, now.error(), st.path, {}, "cannot inspect the log");
-    return current_file{st.file, size};
+    auto now = fs.stat(st.file->handle.get());
+    if (!now) return error(stage::append, now.error(), st.path, {}, "cannot inspect the log");
+    return current_file{st.file, now->size};
 }
 
 template <class AtomicFile>
@@ -152,8 +160,9 @@ result<void> basic_jsonl_log<AtomicFile>::commit_group(std::string_view bytes) {
     {
         std::lock_guard const guard(st.write_mutex);
         if (st.poisoned) {
-            return error(stage::append, *st.poisoned, st.path, {},
-                         "an earlier sync or repair of this log failed; reopen the log to recover it");
+            return error(
+                stage::append, *st.poisoned, st.path, {},
+                "an earlier sync or repair of this log failed; reopen the log to recover it");
         }
         auto lock = detail::lock_file(fs, st.path);
         if (!lock) return lock.error();
@@ -161,17 +170,19 @@ result<void> basic_jsonl_log<AtomicFile>::commit_group(std::string_view bytes) {
         if (!current) return current.error();
         file = current->file;
         auto const handle = file->handle.get();
-        if (auto written = fs.write(handle, std::as_bytes(std::span(bytes.data(), bytes.size()))); !written) {
+        if (auto written = fs.write(handle, std::as_bytes(std::span(bytes.data(), bytes.size())));
+            !written) {
             // Take back whatever part reached the file, so that the next
             // append does not glue onto a torn line. We hold the lock: no
             // cooperating process wrote after us.
             if (auto cut = fs.truncate(handle, current->size); !cut) {
                 st.poisoned = written.error();
                 return error(stage::append, written.error(), st.path, {},
-                             "the write failed and its partial bytes could not be removed (" + cut.error().message() +
-                                 "); reopen the log to recover it");
+                             "the write failed and its partial bytes could not be removed (" +
+                                 cut.error().message() + "); reopen the log to recover it");
             }
-            return error(stage::append, written.error(), st.path, {}, "the write failed; the log is unchanged");
+            return error(stage::append, written.error(), st.path, {},
+                         "the write failed; the log is unchanged");
         }
     }
     if constexpr (durability_type::promise != power_loss_promise::none) {
@@ -179,9 +190,10 @@ result<void> basic_jsonl_log<AtomicFile>::commit_group(std::string_view bytes) {
         if (auto synced = durability_type::sync_file(fs, file->handle.get()); !synced) {
             std::lock_guard const guard(st.write_mutex);
             st.poisoned = synced.error();
-            return error(stage::append, synced.error(), st.path, {},
-                         "the records were written but could not be synced: their durability is unknown, and "
-                         "this log refuses further appends (a failed fsync is final); reopen the log");
+            return error(
+                stage::append, synced.error(), st.path, {},
+                "the records were written but could not be synced: their durability is unknown, "
+                "and this log refuses further appends (a failed fsync is final); reopen the log");
         }
     }
     return {};
@@ -209,18 +221,22 @@ result<void> basic_jsonl_log<AtomicFile>::append(boost::json::value const& recor
 }
 
 template <class AtomicFile>
-result<void> basic_jsonl_log<AtomicFile>::append_batch(std::span<boost::json::value const> records) {
+result<void> basic_jsonl_log<AtomicFile>::append_batch(
+    std::span<boost::json::value const> records) {
     if (records.empty()) return {};
     std::string bytes;
-    if (auto serialized = detail::serialize_batch(bytes, records, state_->path, " of the batch"); !serialized) {
+    if (auto serialized = detail::serialize_batch(bytes, records, state_->path, " of the batch");
+        !serialized) {
         return serialized.error();
     }
     if (state_->options.mode == append_mode::rewrite) return append_by_rewrite(bytes);
-    return state_->commit.submit(bytes, [this](std::string_view group) { return commit_group(group); });
+    return state_->commit.submit(bytes,
+                                 [this](std::string_view group) { return commit_group(group); });
 }
 
 template <class AtomicFile>
-auto basic_jsonl_log<AtomicFile>::read(jsonl_read_options options) const -> result<jsonl_reader<fs_type>> {
+auto basic_jsonl_log<AtomicFile>::read(jsonl_read_options options) const
+    -> result<jsonl_reader<fs_type>> {
     auto& st = *state_;
     auto& fs = st.af.fs();
     // Under the lock no cooperating append is half-way: the size marks the
@@ -253,46 +269,47 @@ result<std::vector<boost::json::value>> basic_jsonl_log<AtomicFile>::read_all() 
 
 template <class AtomicFile>
 template <class Keep>
-    requires std::predicate<Keep&, boost::json::value const&>
-result<jsonl_compact_report> basic_jsonl_log<AtomicFile>::compact(Keep keep) {
-    auto& st = *state_;
-    auto& fs = st.af.fs();
-    std::lock_guard const guard(st.write_mutex);
-    auto lock = detail::lock_file(fs, st.path);
-    if (!lock) return lock.error();
-    jsonl_read_options options;
-    options.keep_line_bytes = true;
-    auto reader = jsonl_reader<fs_type>::open(fs, st.path, options);
-    if (!reader) return reader.error();
-    jsonl_compact_report report;
-    std::optional<error> read_failure;
-    auto replaced = st.af.replace_with(st.path, [&](sink& out) -> std::error_code {
-        for (;;) {
-            auto record = reader->next();
-            if (!record) {
-                read_failure = record.error();
-                return record.error().code();
+    requires std::predicate<Keep&, boost::json::value const&> result<jsonl_compact_report>
+    basic_jsonl_log<AtomicFile>::compact(Keep keep) {
+        auto& st = *state_;
+        auto& fs = st.af.fs();
+        std::lock_guard const guard(st.write_mutex);
+        auto lock = detail::lock_file(fs, st.path);
+        if (!lock) return lock.error();
+        jsonl_read_options options;
+        options.keep_line_bytes = true;
+        auto reader = jsonl_reader<fs_type>::open(fs, st.path, options);
+        if (!reader) return reader.error();
+        jsonl_compact_report report;
+        std::optional<error> read_failure;
+        auto replaced = st.af.replace_with(st.path, [&](sink& out) -> std::error_code {
+            for (;;) {
+                auto record = reader->next();
+                if (!record) {
+                    read_failure = record.error();
+                    return record.error().code();
+                }
+                if (!*record) return {};
+                if (!keep(std::as_const((*record)->value))) {
+                    ++report.removed;
+                    continue;
+                }
+                ++report.kept;
+                out.write(reader->raw_line());
+                out.write("\n");
             }
-            if (!*record) return {};
-            if (!keep(std::as_const((*record)->value))) {
-                ++report.removed;
-                continue;
-            }
-            ++report.kept;
-            out.write(reader->raw_line());
-            out.write("\n");
-        }
-    });
-    if (read_failure) return *read_failure;
-    if (!replaced) return replaced.error();
-    return report;
-}
+        });
+        if (read_failure) return *read_failure;
+        if (!replaced) return replaced.error();
+        return report;
+    }
 
 template <class AtomicFile>
 result<void> basic_jsonl_log<AtomicFile>::rewrite(std::span<boost::json::value const> records) {
     auto& st = *state_;
     std::string bytes;
-    if (auto serialized = detail::serialize_batch(bytes, records, st.path, ""); !serialized) return serialized.error();
+    if (auto serialized = detail::serialize_batch(bytes, records, st.path, ""); !serialized)
+        return serialized.error();
     std::lock_guard const guard(st.write_mutex);
     auto lock = detail::lock_file(st.af.fs(), st.path);
     if (!lock) return lock.error();
@@ -310,10 +327,12 @@ result<std::filesystem::path> basic_jsonl_log<AtomicFile>::rotate() {
     // its own file_pointer, whatever its name is by then.
     auto const dir = detail::directory_of(st.path);
     auto names = fs.list_directory(dir);
-    if (!names) return error(stage::read, names.error(), st.path, dir, "cannot list the log's directory");
+    if (!names)
+        return error(stage::read, names.error(), st.path, dir, "cannot list the log's directory");
     auto const base = st.path.filename().string();
     std::uint64_t largest = 0;
-    for (auto const& name : *names) largest = std::max(largest, detail::rotation_number(name, base));
+    for (auto const& name : *names)
+        largest = std::max(largest, detail::rotation_number(name, base));
     auto rotated = st.path;
     rotated += "." + std::to_string(largest + 1);
 
@@ -332,7 +351,8 @@ result<std::filesystem::path> basic_jsonl_log<AtomicFile>::rotate() {
     // durable too; unless someone ignoring the lock created it first.
     if (!created) {
         if (auto synced = durability_type::sync_directory(fs, dir); !synced) {
-            return error(stage::sync_directory, synced.error(), st.path, dir, "cannot sync the rotated log's directory");
+            return error(stage::sync_directory, synced.error(), st.path, dir,
+                         "cannot sync the rotated log's directory");
         }
     }
     return rotated;

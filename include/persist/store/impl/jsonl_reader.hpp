@@ -81,13 +81,15 @@ jsonl_reader<Fs>::~jsonl_reader() = default;
 
 template <fs_policy Fs>
 std::string jsonl_reader<Fs>::where() const {
-    return "line " + std::to_string(state_->line) + ", byte offset " + std::to_string(state_->line_offset);
+    return "line " + std::to_string(state_->line) + ", byte offset " +
+           std::to_string(state_->line_offset);
 }
 
 template <fs_policy Fs>
 void jsonl_reader<Fs>::note_bad_line(std::error_code reason, std::string why, bool terminated) {
     auto& s = *state_;
-    jsonl_bad_line bad{s.line, s.line_offset, s.line_length, terminated, reason, where() + ": " + std::move(why)};
+    jsonl_bad_line bad{s.line,     s.line_offset, s.line_length,
+                       terminated, reason,        where() + ": " + std::move(why)};
     ++s.bad_line_count;
     if (s.options.mode == jsonl_read_mode::strict) {
         s.failure = error(stage::parse, reason, s.path, {}, std::move(bad.detail));
@@ -115,12 +117,14 @@ void jsonl_reader<Fs>::finish_line(bool terminated) {
     if (terminated) {
         s.terminated_size = s.line_offset + s.line_length + 1;
     } else {
-        s.unterminated = jsonl_unterminated_line{s.line_offset, s.line_length, !s.line_failed, s.line_bytes};
+        s.unterminated =
+            jsonl_unterminated_line{s.line_offset, s.line_length, !s.line_failed, s.line_bytes};
     }
     if (s.line_failed) {
-        note_bad_line(errc::corrupt_data,
-                      terminated ? s.line_problem : "torn final line without a newline: " + s.line_problem,
-                      terminated);
+        note_bad_line(
+            errc::corrupt_data,
+            terminated ? s.line_problem : "torn final line without a newline: " + s.line_problem,
+            terminated);
     }
 }
 
@@ -164,13 +168,15 @@ auto jsonl_reader<Fs>::read_line() -> line_outcome {
         char const* const piece = s.buffer.data() + s.begin;
         std::size_t const available = s.end - s.begin;
         auto const* newline = static_cast<char const*>(std::memchr(piece, '\n', available));
-        std::size_t const size = newline != nullptr ? static_cast<std::size_t>(newline - piece) : available;
+        std::size_t const size =
+            newline != nullptr ? static_cast<std::size_t>(newline - piece) : available;
         if (!s.line_failed && size != 0) {
             boost::system::error_code ec;
             std::size_t const parsed = s.parser.write(piece, size, ec);
             if (ec) {
                 s.line_failed = true;
-                s.line_problem = ec.message() + " at column " + std::to_string(s.line_length + parsed + 1);
+                s.line_problem =
+                    ec.message() + " at column " + std::to_string(s.line_length + parsed + 1);
             }
         }
         if (s.options.keep_line_bytes) s.line_bytes.append(piece, size);
@@ -197,8 +203,7 @@ result<std::optional<jsonl_record>> jsonl_reader<Fs>::next() {
             case line_outcome::record:
                 ++s.records;
                 return jsonl_record{std::move(s.value), s.line, s.line_offset};
-            case line_outcome::bad:
-                break;  // strict: failure is set; lenient: skip it
+            case line_outcome::bad: break;  // strict: failure is set; lenient: skip it
         }
     }
 }
@@ -215,7 +220,8 @@ result<std::optional<jsonl_typed_record<T>>> jsonl_reader<Fs>::next_as() {
             return jsonl_typed_record<T>{std::move(*converted), (*record)->line, (*record)->offset};
         }
         --state_->records;  // not a record of type T after all
-        note_bad_line(errc::type_mismatch, "cannot convert the record: " + converted.error().message(), true);
+        note_bad_line(errc::type_mismatch,
+                      "cannot convert the record: " + converted.error().message(), true);
         if (state_->failure) return *state_->failure;
     }
 }
