@@ -14,8 +14,11 @@ namespace json = boost::json;
 
 json::value nested(std::size_t depth) {
     json::value v = 1;
-    for (std::size_t i = 0; i < depth; ++i)
-        v = json::array{std::move(v)};
+    for (std::size_t i = 0; i < depth; ++i) {
+        json::array wrapper;  // not json::array{v}: clang and g++ pick different constructors
+        wrapper.push_back(std::move(v));
+        v = std::move(wrapper);
+    }
     return v;
 }
 
@@ -54,7 +57,7 @@ BOOST_AUTO_TEST_CASE(rejects_what_would_not_read_back) {
     BOOST_TEST(detail::unwritable_reason(json::value(std::numeric_limits<double>::infinity())) ==
                "a number is not finite (NaN or infinity)");
     BOOST_TEST(
-        detail::unwritable_reason(json::array{1, std::numeric_limits<double>::quiet_NaN()}) ==
+        detail::unwritable_reason(json::array({1, std::numeric_limits<double>::quiet_NaN()})) ==
         "a number is not finite (NaN or infinity)");
     BOOST_TEST(detail::unwritable_reason(json::object{{"k", "bad \xFF"}}) ==
                "a string is not valid UTF-8");
