@@ -6,7 +6,10 @@
 #include "support/temp_directory.hpp"
 
 #include <persist/fs/counting_fs.hpp>
+#include <persist/fs/memory_fs.hpp>
 #include <persist/fs/posix_fs.hpp>
+
+#include <stdexcept>
 
 namespace persist::test {
 
@@ -30,6 +33,26 @@ struct fs_environment<posix_fs> {
     std::filesystem::path temp_root() const { return directory / "tmp"; }
     void make_symlink(std::filesystem::path const& target, std::filesystem::path const& link) {
         std::filesystem::create_symlink(target, link);
+    }
+};
+
+/// A fresh memory_fs with "/work" as root() and "/tmp" as temp_root(), both
+/// durable, so a crash loses only what the test did.
+template <>
+struct fs_environment<memory_fs> {
+    memory_fs fs;
+
+    explicit fs_environment(memory_fs_options options = {}) : fs(options) {
+        (void)fs.make_directory(root(), 0755);
+        (void)fs.make_directory(temp_root(), 0777);
+        fs.sync_all();
+    }
+    std::filesystem::path root() const { return "/work"; }
+    std::filesystem::path temp_root() const { return "/tmp"; }
+    void make_symlink(std::filesystem::path const& target, std::filesystem::path const& link) {
+        if (auto made = fs.symlink(target, link); !made) {
+            throw std::system_error(made.error(), "symlink " + link.string());
+        }
     }
 };
 
