@@ -6,6 +6,7 @@
 #include "support/temp_directory.hpp"
 
 #include <persist/fs/counting_fs.hpp>
+#include <persist/fs/fault_fs.hpp>
 #include <persist/fs/memory_fs.hpp>
 #include <persist/fs/posix_fs.hpp>
 
@@ -71,6 +72,17 @@ struct decorated_environment {
 
 template <class Inner>
 struct fs_environment<counting_fs<Inner>> : decorated_environment<counting_fs, Inner> {};
+
+/// fault_fs with no fault armed, but with short writes and interrupted
+/// calls switched on: transparent to every caller, as fs_policy requires,
+/// which every test in this environment then proves.
+template <class Inner>
+struct fs_environment<fault_fs<Inner>> : decorated_environment<fault_fs, Inner> {
+    fs_environment() {
+        this->fs.set_short_writes(true);
+        this->fs.set_interruptions(true);
+    }
+};
 
 }  // namespace persist::test
 
