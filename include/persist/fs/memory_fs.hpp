@@ -62,6 +62,10 @@ public:
     /// start of the content ("/work/a  file 0644 0:0  5 bytes  \"hello\"").
     PERSIST_DECL std::string describe() const;
 
+    /// The tree in a canonical form: equal for equal images, so usable as
+    /// a key to count or deduplicate images. Not meant for reading.
+    std::string const& canonical() const noexcept { return key_; }
+
     /// Images are equal when their trees are: same names, kinds, metadata
     /// and bytes, and the same names sharing an inode.
     friend bool operator==(memory_image const& a, memory_image const& b) noexcept { return a.key_ == b.key_; }
