@@ -10,13 +10,17 @@
 #include <persist/fs/memory_fs.hpp>
 #include <persist/fs/posix_fs.hpp>
 
+#include <sys/stat.h>
+
+#include <optional>
 #include <stdexcept>
 
 namespace persist::test {
 
 /// fs_environment<Fs> provides: `Fs fs;`, `root()` (an empty directory),
 /// `temp_root()` (an empty directory on the same device as root()), and
-/// `make_symlink(target, link)`, which fs_policy has no call for.
+/// `make_symlink(target, link)` and `set_umask(mask)`, which fs_policy has
+/// no call for. A umask set through it is undone when it is destroyed.
 /// Specialized for each Fs model; decorators get their inner model's.
 template <class Fs>
 struct fs_environment;
@@ -30,11 +34,24 @@ struct fs_environment<posix_fs> {
         std::filesystem::create_directory(root());
         std::filesystem::create_directory(temp_root());
     }
+    fs_environment(fs_environment const&) = delete;
+    fs_environment& operator=(fs_environment const&) = delete;
+    ~fs_environment() {
+        if (saved_umask_) ::umask(*saved_umask_);
+    }
     std::filesystem::path root() const { return directory / "root"; }
     std::filesystem::path temp_root() const { return directory / "tmp"; }
     void make_symlink(std::filesystem::path const& target, std::filesystem::path const& link) {
         std::filesystem::create_symlink(target, link);
     }
+    /// The process's umask: REQUIRES no other thread creates files meanwhile.
+    void set_umask(mode_t mask) {
+        mode_t const previous = ::umask(mask);
+        if (!saved_umask_) saved_umask_ = previous;
+    }
+
+private:
+    std::optional<mode_t> saved_umask_;
 };
 
 /// A fresh memory_fs with "/work" as root() and "/tmp" as temp_root(), both
@@ -55,6 +72,7 @@ struct fs_environment<memory_fs> {
             throw std::system_error(made.error(), "symlink " + link.string());
         }
     }
+    void set_umask(mode_t mask) { fs.set_umask(mask); }
 };
 
 /// A decorator runs in its inner model's environment.
@@ -68,6 +86,7 @@ struct decorated_environment {
     void make_symlink(std::filesystem::path const& target, std::filesystem::path const& link) {
         inner.make_symlink(target, link);
     }
+    void set_umask(mode_t mask) { inner.set_umask(mask); }
 };
 
 template <class Inner>
