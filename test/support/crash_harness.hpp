@@ -87,6 +87,9 @@ struct crash_report {
     std::string first_violations() const;
 };
 
+/// "rename" for fs_op::rename: for messages.
+char const* op_name(fs_op op);
+
 /// Runs the workload once, crashing it at every point; see the top of this file.
 crash_report run_crash_check(crash_workload const& workload, crash_check const& check);
 

@@ -95,21 +95,36 @@ observed observe(memory_fs& fs, std::filesystem::path const& target) {
     return seen;
 }
 
-std::string failed_step(crash_moment const& moment) {
+// The versions the target may hold: the one before the workload, and
+// those of the steps that reported success, in order.
+struct committed_versions {
+    std::vector<std::size_t> all;  // indexes into versions: 0, then each successful step's
+    std::size_t last() const { return all.back(); }
+};
+
+committed_versions committed(crash_moment const& moment) {
+    committed_versions c{{0}};
     for (std::size_t k = 0; k < moment.succeeded.size(); ++k) {
-        if (!moment.succeeded[k]) return "step " + std::to_string(k + 1) + " reported an error";
+        if (moment.succeeded[k]) c.all.push_back(k + 1);
     }
-    return {};
+    return c;
 }
 
-// The target must hold one of versions[from..to], whole.
-std::string expect_one_of(replace_history const& h, observed const& seen, std::size_t from, std::size_t to) {
-    for (std::size_t v = from; v <= to; ++v) {
+// The target must hold one of the given versions, whole.
+std::string expect_one_of(replace_history const& h, observed const& seen, std::vector<std::size_t> const& allowed) {
+    for (auto const v : allowed) {
         if (h.versions[v] == seen.content) return {};
     }
     std::string expected;
-    for (std::size_t v = from; v <= to; ++v) expected += (v == from ? "" : " or ") + shown(h.versions[v]);
+    for (auto const v : allowed) expected += (expected.empty() ? "" : " or ") + shown(h.versions[v]);
     return "expected " + expected + ", found " + shown(seen.content);
+}
+
+// The last committed version, and during a step also the step's own.
+std::vector<std::size_t> latest(crash_moment const& moment) {
+    std::vector<std::size_t> allowed{committed(moment).last()};
+    if (moment.in_step) allowed.push_back(moment.completed + 1);
+    return allowed;
 }
 
 }  // namespace
@@ -135,15 +150,15 @@ replace_workload replace_creating_parents(replace_function const& replace) {
 crash_invariant power_loss_invariant(power_loss_promise promise, bool mode_durable, replace_history history) {
     return [=, h = std::move(history)](memory_fs& fs, crash_moment const& moment) -> std::string {
         if (promise == power_loss_promise::none) return {};
-        if (auto failed = failed_step(moment); !failed.empty()) return failed;
         auto const seen = observe(fs, h.target);
         if (!seen.trouble.empty()) return seen.trouble;
-        std::size_t const newest = moment.completed + (moment.in_step ? 1 : 0);
         std::string wrong;
         if (promise == power_loss_promise::durable) {
-            wrong = expect_one_of(h, seen, moment.completed, newest);
+            wrong = expect_one_of(h, seen, latest(moment));
         } else if (seen.content) {
-            wrong = expect_one_of(h, seen, 0, newest);
+            auto allowed = committed(moment).all;
+            if (moment.in_step) allowed.push_back(moment.completed + 1);
+            wrong = expect_one_of(h, seen, allowed);
         }
         if (!wrong.empty()) return wrong;
         if (mode_durable && seen.content && seen.mode != h.mode) {
@@ -155,11 +170,9 @@ crash_invariant power_loss_invariant(power_loss_promise promise, bool mode_durab
 
 crash_invariant process_crash_invariant(replace_history history) {
     return [h = std::move(history)](memory_fs& fs, crash_moment const& moment) -> std::string {
-        if (auto failed = failed_step(moment); !failed.empty()) return failed;
         auto const seen = observe(fs, h.target);
         if (!seen.trouble.empty()) return seen.trouble;
-        auto wrong = expect_one_of(h, seen, moment.completed, moment.completed + (moment.in_step ? 1 : 0));
-        if (!wrong.empty()) return wrong;
+        if (auto wrong = expect_one_of(h, seen, latest(moment)); !wrong.empty()) return wrong;
         if (seen.content && seen.mode != h.mode) return "mode " + octal(seen.mode) + " instead of " + octal(h.mode);
         return {};
     };

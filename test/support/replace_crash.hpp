@@ -62,17 +62,19 @@ replace_workload three_replaces(replace_function const& replace);
 /// One replace of a new file whose two parent directories are missing.
 replace_workload replace_creating_parents(replace_function const& replace);
 
-/// The promise as an invariant over power-loss images:
+/// The promise as an invariant over power-loss images. A step that
+/// reported an error must have changed nothing: its version never counts.
 /// - none: nothing;
-/// - whole_if_present: if the target resolves, it holds one of the
-///   versions written so far, whole;
-/// - durable: after a step returned, exactly its version; during a step,
-///   the version before it or its own.
+/// - whole_if_present: if the target resolves, it holds, whole, the
+///   version before the workload, one a successful step wrote, or the
+///   running step's;
+/// - durable: between steps, exactly the last successful step's version
+///   (or the one before the workload); during a step, that or its own.
 /// With mode_durable, a present target also has the expected mode.
 crash_invariant power_loss_invariant(power_loss_promise promise, bool mode_durable, replace_history history);
 
-/// Every tier, after a process crash: the old version or the new, whole,
-/// with its mode.
+/// Every tier, after a process crash: like `durable` above, and the mode
+/// is right too.
 crash_invariant process_crash_invariant(replace_history history);
 
 /// Runs the workload under both invariants of a tier, reports the counts
