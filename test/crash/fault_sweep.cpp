@@ -10,7 +10,8 @@
 namespace persist::test {
 namespace {
 
-using memory_matrix = boost::mp11::mp_product<combo, std::tuple<memory_fs>, durability_tiers, naming_policies>;
+using memory_matrix =
+    boost::mp11::mp_product<combo, std::tuple<memory_fs>, durability_tiers, naming_policies>;
 
 template <class Combo>
 struct swept;
@@ -18,7 +19,8 @@ template <class Fs, class Durability, class Naming>
 struct swept<combo<Fs, Durability, Naming>> {
     static void sweep(sweep_case const& c) {
         sweep_faults(std::string(Durability::name) + " + " + std::string(Naming::name),
-                     faulty_replace_with_policies<Durability, Naming>(), c, std::is_same_v<Naming, temp_dir>);
+                     faulty_replace_with_policies<Durability, Naming>(), c,
+                     std::is_same_v<Naming, temp_dir>);
     }
 };
 

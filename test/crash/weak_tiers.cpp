@@ -10,14 +10,17 @@
 namespace persist::test {
 namespace {
 
-using weak_matrix = boost::mp11::mp_product<combo, std::tuple<memory_fs>, std::tuple<no_sync, data_sync, file_sync>,
-                                            naming_policies>;
+using weak_matrix =
+    boost::mp11::mp_product<combo, std::tuple<memory_fs>, std::tuple<no_sync, data_sync, file_sync>,
+                            naming_policies>;
 
 template <class Combo>
 struct weak_tier;
 template <class Fs, class Durability, class Naming>
 struct weak_tier<combo<Fs, Durability, Naming>> {
-    static std::string name() { return std::string(Durability::name) + " + " + std::string(Naming::name); }
+    static std::string name() {
+        return std::string(Durability::name) + " + " + std::string(Naming::name);
+    }
     static replace_function replace() { return replace_with_policies<Durability, Naming>(); }
 };
 
@@ -27,16 +30,19 @@ BOOST_AUTO_TEST_SUITE(crash_weak_tiers)
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(break_full_syncs_promise, Combo, weak_matrix) {
     using t = weak_tier<Combo>;
-    expect_broken_promise(t::name() + " held to full_sync", power_loss_promise::durable, true, one_replace(t::replace()));
+    expect_broken_promise(t::name() + " held to full_sync", power_loss_promise::durable, true,
+                          one_replace(t::replace()));
 }
 
 BOOST_AUTO_TEST_CASE(no_sync_breaks_data_syncs_promise) {
-    expect_broken_promise("no_sync + sibling_temp held to data_sync", power_loss_promise::whole_if_present, false,
+    expect_broken_promise("no_sync + sibling_temp held to data_sync",
+                          power_loss_promise::whole_if_present, false,
                           one_replace(replace_with_policies<no_sync, sibling_temp>()));
 }
 
 BOOST_AUTO_TEST_CASE(data_sync_breaks_file_syncs_promise) {
-    expect_broken_promise("data_sync + sibling_temp held to file_sync", power_loss_promise::whole_if_present, true,
+    expect_broken_promise("data_sync + sibling_temp held to file_sync",
+                          power_loss_promise::whole_if_present, true,
                           one_replace(replace_with_policies<data_sync, sibling_temp>()));
 }
 

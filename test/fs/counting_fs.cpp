@@ -27,7 +27,8 @@ BOOST_AUTO_TEST_CASE(records_every_call_in_order) {
     (void)fs.sync_full(*h);
     (void)fs.close(*h);
     (void)fs.stat("/missing");
-    BOOST_TEST((fs.calls() == std::vector{fs_op::create_exclusive, fs_op::sync_full, fs_op::close, fs_op::stat}));
+    BOOST_TEST((fs.calls() ==
+                std::vector{fs_op::create_exclusive, fs_op::sync_full, fs_op::close, fs_op::stat}));
     BOOST_TEST(fs.count(fs_op::stat) == 1u);
     auto copy = fs;
     copy.reset();

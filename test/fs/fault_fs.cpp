@@ -21,11 +21,16 @@ static_assert(fs_policy<fault_fs<posix_fs>>);
 static_assert(drops_dirty_data<memory_fs>);
 static_assert(!drops_dirty_data<posix_fs>);
 template <class Fs>
-concept can_arm_fsyncgate = requires(Fs& fs) { fs.arm_fsyncgate(fs_op::sync_full); };
+concept can_arm_fsyncgate = requires(Fs& fs) {
+    fs.arm_fsyncgate(fs_op::sync_full);
+};
 static_assert(can_arm_fsyncgate<fault_fs<memory_fs>>);
-static_assert(!can_arm_fsyncgate<fault_fs<posix_fs>>, "fsyncgate needs an Inner that can drop dirty data");
+static_assert(!can_arm_fsyncgate<fault_fs<posix_fs>>,
+              "fsyncgate needs an Inner that can drop dirty data");
 
-std::span<std::byte const> bytes_of(std::string_view text) { return std::as_bytes(std::span(text.data(), text.size())); }
+std::span<std::byte const> bytes_of(std::string_view text) {
+    return std::as_bytes(std::span(text.data(), text.size()));
+}
 
 std::string errno_name(std::error_code const& e) { return e ? e.message() : "OK"; }
 
@@ -66,7 +71,8 @@ BOOST_AUTO_TEST_CASE(fails_the_nth_call_once) {
     BOOST_TEST(fs.injected() == 1u);
     BOOST_TEST(fs.count(fs_op::write) == 3u);
     (void)fs.close(*h);
-    BOOST_TEST(content_of(env.inner.fs, "/work/f") == "ac");  // the failed call never reached memory_fs
+    BOOST_TEST(content_of(env.inner.fs, "/work/f") ==
+               "ac");  // the failed call never reached memory_fs
 }
 
 BOOST_AUTO_TEST_CASE(counts_from_when_the_fault_is_armed) {
@@ -109,13 +115,15 @@ BOOST_AUTO_TEST_CASE(short_writes_reach_the_inner_model_in_pieces_and_whole) {
     fs.set_short_writes(true);
     fs.set_interruptions(true);
     std::string text(1000, '\0');
-    for (std::size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>('a' + i % 26);
+    for (std::size_t i = 0; i < text.size(); ++i)
+        text[i] = static_cast<char>('a' + i % 26);
     auto h = fs.create_exclusive("/f", 0644);
     BOOST_TEST_REQUIRE(h.has_value());
     BOOST_TEST(outcome(fs.write(*h, bytes_of(text))) == "OK");
     (void)fs.close(*h);
-    BOOST_TEST(fs.count(fs_op::write) == 1u);      // the caller made one call,
-    BOOST_TEST(inner.count(fs_op::write) == 10u);  // which reached the disk in 500, 250, ..., 1 bytes
+    BOOST_TEST(fs.count(fs_op::write) == 1u);  // the caller made one call,
+    BOOST_TEST(inner.count(fs_op::write) ==
+               10u);  // which reached the disk in 500, 250, ..., 1 bytes
     BOOST_TEST(content_of(disk, "/f") == text);
     BOOST_TEST(disk.pending_operations().size() == 11u);  // the create and ten writes
 }
@@ -148,11 +156,12 @@ BOOST_AUTO_TEST_CASE(fsyncgate_drops_the_data_and_the_next_sync_succeeds) {
     BOOST_TEST_REQUIRE(env.fs.write(*h, bytes_of("precious")).has_value());
     env.fs.arm_fsyncgate(fs_op::sync_full);
     BOOST_TEST(outcome(env.fs.sync_full(*h)) == eio);
-    BOOST_TEST(outcome(env.fs.sync_full(*h)) == "OK");  // the trap: a retry "succeeds"
+    BOOST_TEST(outcome(env.fs.sync_full(*h)) == "OK");      // the trap: a retry "succeeds"
     BOOST_TEST(content_of(disk, "/work/f") == "precious");  // the page cache still has it
     auto const crashed = disk.crash();
     BOOST_TEST_REQUIRE(crashed.images.size() == 1u);
-    BOOST_TEST(content_of(memory_fs::reboot(crashed.images[0]), "/work/f") == "");  // the disk never will
+    BOOST_TEST(content_of(memory_fs::reboot(crashed.images[0]), "/work/f") ==
+               "");  // the disk never will
     (void)env.fs.close(*h);
 }
 

@@ -14,7 +14,9 @@ namespace {
 
 using namespace std::string_literals;
 
-std::span<std::byte const> bytes_of(std::string_view text) { return std::as_bytes(std::span(text.data(), text.size())); }
+std::span<std::byte const> bytes_of(std::string_view text) {
+    return std::as_bytes(std::span(text.data(), text.size()));
+}
 
 /// What p holds in each image a power cut now could leave ("<missing>" if
 /// it does not resolve), without duplicates.
@@ -29,9 +31,12 @@ std::multiset<std::string> outcomes(crash_result const& crashed, std::filesystem
     return seen;
 }
 
-std::multiset<std::string> outcomes(memory_fs const& fs, std::filesystem::path const& p) { return outcomes(fs.crash(), p); }
+std::multiset<std::string> outcomes(memory_fs const& fs, std::filesystem::path const& p) {
+    return outcomes(fs.crash(), p);
+}
 
-void write_file(memory_fs& fs, std::filesystem::path const& p, std::string_view text, bool sync = false) {
+void write_file(memory_fs& fs, std::filesystem::path const& p, std::string_view text,
+                bool sync = false) {
     auto h = fs.create_exclusive(p, 0644);
     BOOST_TEST_REQUIRE(h.has_value());
     BOOST_TEST_REQUIRE(fs.write(*h, bytes_of(text)).has_value());
@@ -59,8 +64,10 @@ BOOST_AUTO_TEST_CASE(conforms_without_root_privileges) {
     BOOST_TEST(env.fs.stat(*h)->owner == 1000u);
     BOOST_TEST(env.fs.set_owner(*h, 1000, 1000).has_value());
     BOOST_TEST(env.fs.set_owner(*h, static_cast<uid_t>(-1), static_cast<gid_t>(-1)).has_value());
-    BOOST_TEST(env.fs.set_owner(*h, 0, 1000).error() == std::make_error_code(std::errc::operation_not_permitted));
-    BOOST_TEST(env.fs.set_owner(*h, 1000, 0).error() == std::make_error_code(std::errc::operation_not_permitted));
+    BOOST_TEST(env.fs.set_owner(*h, 0, 1000).error() ==
+               std::make_error_code(std::errc::operation_not_permitted));
+    BOOST_TEST(env.fs.set_owner(*h, 1000, 0).error() ==
+               std::make_error_code(std::errc::operation_not_permitted));
     (void)env.fs.close(*h);
 }
 
@@ -77,12 +84,14 @@ BOOST_AUTO_TEST_CASE(umask_is_settable_and_shared_by_copies) {
 BOOST_AUTO_TEST_CASE(an_unsynced_write_may_be_lost_torn_or_whole) {
     fs_environment<memory_fs> env;
     write_file(env.fs, "/work/a", "hello");
-    BOOST_TEST_REQUIRE(env.fs.sync_directory("/work").has_value());  // the name is durable, the data is not
+    BOOST_TEST_REQUIRE(
+        env.fs.sync_directory("/work").has_value());  // the name is durable, the data is not
     auto const crashed = env.fs.crash();
     BOOST_TEST(crashed.exhaustive);
     BOOST_TEST(crashed.pending == 1u);
     std::string const garbage = content_of(memory_fs::reboot(crashed.images.at(3)), "/work/a");
-    BOOST_TEST((outcomes(crashed, "/work/a") == std::multiset{""s, "hello"s, "\0\0\0\0\0"s, "he"s, garbage}));
+    BOOST_TEST((outcomes(crashed, "/work/a") ==
+                std::multiset{""s, "hello"s, "\0\0\0\0\0"s, "he"s, garbage}));
     BOOST_TEST(garbage.size() == 5u);
     BOOST_TEST(garbage.find_first_of("hello") == std::string::npos);
 }
@@ -181,9 +190,11 @@ BOOST_AUTO_TEST_CASE(knob_fsync_persists_the_files_entry) {
 BOOST_AUTO_TEST_CASE(knob_ordered_directory_operations_keeps_a_prefix) {
     auto names_after_crash = [](memory_fs_options options) {
         fs_environment<memory_fs> env(options);
-        for (auto const* name : {"/work/a", "/work/b", "/work/c"}) BOOST_TEST(env.fs.make_directory(name, 0755).has_value());
+        for (auto const* name : {"/work/a", "/work/b", "/work/c"})
+            BOOST_TEST(env.fs.make_directory(name, 0755).has_value());
         std::set<std::vector<std::string>> seen;
-        for (auto const& image : env.fs.crash().images) seen.insert(entries_of(memory_fs::reboot(image), "/work"));
+        for (auto const& image : env.fs.crash().images)
+            seen.insert(entries_of(memory_fs::reboot(image), "/work"));
         return seen;
     };
     BOOST_TEST(names_after_crash({}).size() == 8u);  // every subset of three independent creates
@@ -226,26 +237,30 @@ BOOST_AUTO_TEST_CASE(reboot_gives_a_fresh_filesystem) {
     auto relock = rebooted.lock("/work/lock");
     BOOST_TEST_REQUIRE(relock.has_value());
     write_file(rebooted, "/work/c", "new");
-    BOOST_TEST(content_of(env.fs, "/work/c") == "<unreadable: No such file or directory>");  // separate machines
+    BOOST_TEST(content_of(env.fs, "/work/c") ==
+               "<unreadable: No such file or directory>");  // separate machines
     (void)rebooted.close(*relock);
     (void)env.fs.close(*held);
 }
 
 BOOST_AUTO_TEST_CASE(many_pending_operations_are_sampled_with_a_replayable_seed) {
     fs_environment<memory_fs> env;
-    for (int i = 0; i < 20; ++i) write_file(env.fs, "/work/f" + std::to_string(i), "data" + std::to_string(i));
+    for (int i = 0; i < 20; ++i)
+        write_file(env.fs, "/work/f" + std::to_string(i), "data" + std::to_string(i));
     crash_options options;
     options.random_samples = 64;
     auto const first = env.fs.crash(options);
     BOOST_TEST(!first.exhaustive);
     BOOST_TEST(first.pending == 40u);
     BOOST_TEST(first.images.size() > 100u);
-    BOOST_TEST_MESSAGE("40 pending operations: " << first.images.size() << " sampled images, seed " << first.seed);
+    BOOST_TEST_MESSAGE("40 pending operations: " << first.images.size() << " sampled images, seed "
+                                                 << first.seed);
     options.seed = first.seed;
     auto const replay = env.fs.crash(options);
     BOOST_TEST_REQUIRE(replay.images.size() == first.images.size());
     BOOST_TEST((replay.images == first.images));
-    BOOST_TEST(replay.images.front().how().find("seed " + std::to_string(first.seed)) != std::string::npos);
+    BOOST_TEST(replay.images.front().how().find("seed " + std::to_string(first.seed)) !=
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(dropping_dirty_data_loses_it_and_the_next_sync_succeeds) {
@@ -258,7 +273,8 @@ BOOST_AUTO_TEST_CASE(dropping_dirty_data_loses_it_and_the_next_sync_succeeds) {
     BOOST_TEST(content_of(env.fs, "/work/a") == "lost");  // still in the page cache
     BOOST_TEST((outcomes(env.fs, "/work/a") == std::multiset{""s}));
     (void)env.fs.close(*h);
-    BOOST_TEST(env.fs.drop_dirty_data(*h).error() == std::make_error_code(std::errc::bad_file_descriptor));
+    BOOST_TEST(env.fs.drop_dirty_data(*h).error() ==
+               std::make_error_code(std::errc::bad_file_descriptor));
 }
 
 BOOST_AUTO_TEST_CASE(the_observer_sees_every_change_before_it_happens) {
@@ -274,7 +290,8 @@ BOOST_AUTO_TEST_CASE(the_observer_sees_every_change_before_it_happens) {
     BOOST_TEST_REQUIRE(env.fs.rename("/work/a", "/work/b").has_value());
     env.fs.set_crash_point_observer({});
     BOOST_TEST_REQUIRE(env.fs.unlink("/work/b").has_value());
-    BOOST_TEST((seen == std::vector{fs_op::create_exclusive, fs_op::write, fs_op::sync_full, fs_op::rename}));
+    BOOST_TEST((seen == std::vector{fs_op::create_exclusive, fs_op::write, fs_op::sync_full,
+                                    fs_op::rename}));
     BOOST_TEST((pending_before == std::vector<std::size_t>{0, 1, 2, 1}));
 }
 
@@ -303,7 +320,8 @@ BOOST_AUTO_TEST_CASE(copies_share_one_filesystem_across_threads) {
             }
         });
     }
-    for (auto& t : threads) t.join();
+    for (auto& t : threads)
+        t.join();
     BOOST_TEST(entries_of(env.fs, "/work").size() == 200u);
     BOOST_TEST(content_of(env.fs, "/work/t3-49") == "/work/t3-49");
 }

@@ -34,7 +34,8 @@ public:
             if (point != nullptr && point->op == fs_op::write && point->bytes.size() >= 2) {
                 ++report_.process_images;
                 auto const half = point->bytes.first(point->bytes.size() / 2);
-                check_image(fs.process_crash_during_write(point->file, half), moment, false, check_.process_crash);
+                check_image(fs.process_crash_during_write(point->file, half), moment, false,
+                            check_.process_crash);
             }
         }
     }
@@ -49,7 +50,8 @@ private:
         if (why.empty()) return;
         ++report_.violation_count;
         if (report_.violations.size() < check_.kept_violations) {
-            report_.violations.push_back(crash_violation{power_loss, moment, std::move(why), image});
+            report_.violations.push_back(
+                crash_violation{power_loss, moment, std::move(why), image});
         }
     }
 
@@ -103,22 +105,26 @@ std::string crash_moment::describe() const {
 }
 
 std::string crash_violation::describe() const {
-    return std::string(power_loss ? "power loss " : "process crash ") + moment.describe() + ": " + why + "\n" +
-           image.how() + "the image:\n" + image.describe();
+    return std::string(power_loss ? "power loss " : "process crash ") + moment.describe() + ": " +
+           why + "\n" + image.how() + "the image:\n" + image.describe();
 }
 
 std::string crash_report::summary() const {
-    std::string text = std::to_string(crash_points) + " crash points, " + std::to_string(power_loss_images) +
-                       " power-loss images (" + std::to_string(distinct_images) + " distinct), " +
+    std::string text = std::to_string(crash_points) + " crash points, " +
+                       std::to_string(power_loss_images) + " power-loss images (" +
+                       std::to_string(distinct_images) + " distinct), " +
                        std::to_string(process_images) + " process-crash images";
     if (violation_count > 0) text += ", " + std::to_string(violation_count) + " violations";
-    if (!seeds.empty()) text += ", " + std::to_string(seeds.size()) + " sampled (first seed " + std::to_string(seeds.front()) + ")";
+    if (!seeds.empty())
+        text += ", " + std::to_string(seeds.size()) + " sampled (first seed " +
+                std::to_string(seeds.front()) + ")";
     return text;
 }
 
 std::string crash_report::first_violations() const {
     std::string text;
-    for (auto const& v : violations) text += v.describe() + "\n";
+    for (auto const& v : violations)
+        text += v.describe() + "\n";
     return text;
 }
 

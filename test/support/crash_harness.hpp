@@ -31,11 +31,11 @@ namespace persist::test {
 
 /// Where the workload stood when the machine went down.
 struct crash_moment {
-    std::size_t completed = 0;     ///< steps that had returned
-    bool in_step = false;          ///< step `completed` was running
-    std::optional<fs_op> before;   ///< the call about to run, if inside a step
-    std::vector<bool> succeeded;   ///< for each completed step: did it report success?
-    std::size_t point = 0;         ///< the crash point's number, from 0
+    std::size_t completed = 0;    ///< steps that had returned
+    bool in_step = false;         ///< step `completed` was running
+    std::optional<fs_op> before;  ///< the call about to run, if inside a step
+    std::vector<bool> succeeded;  ///< for each completed step: did it report success?
+    std::size_t point = 0;        ///< the crash point's number, from 0
 
     /// "during step 2, before rename" or "after step 1 returned OK".
     std::string describe() const;
@@ -75,7 +75,7 @@ struct crash_report {
     std::size_t crash_points = 0;       ///< distinct states crashed
     std::size_t power_loss_images = 0;  ///< images checked, summed over the crash points
     std::size_t process_images = 0;
-    std::size_t distinct_images = 0;    ///< distinct power-loss images over the whole run
+    std::size_t distinct_images = 0;  ///< distinct power-loss images over the whole run
     std::size_t violation_count = 0;
     std::vector<crash_violation> violations;  ///< the first check.kept_violations of them
     std::vector<std::uint64_t> seeds;         ///< seeds of the sampled crashes, to replay them

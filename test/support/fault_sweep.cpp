@@ -53,8 +53,8 @@ std::size_t last_rename(std::vector<fs_op> const& calls) {
 
 /// What failing call n of `calls` must lead to. copy_from: the index of
 /// the rename that EXDEV turned into a copy, in a sweep of the copy path.
-expectation expected(std::vector<fs_op> const& calls, std::size_t n, int errno_value, bool copies_across_devices,
-                     std::optional<std::size_t> copy_from) {
+expectation expected(std::vector<fs_op> const& calls, std::size_t n, int errno_value,
+                     bool copies_across_devices, std::optional<std::size_t> copy_from) {
     auto const op = calls[n];
     auto const commit = last_rename(calls);
     bool const after_commit = n > commit;
@@ -62,8 +62,10 @@ expectation expected(std::vector<fs_op> const& calls, std::size_t n, int errno_v
         // Removing the first temp, closing the copy's source: the replace is done.
         return {outcome_kind::success_litter, stage::cleanup};
     }
-    if (op == fs_op::sync_directory && after_commit) return {outcome_kind::error_new_content, stage::sync_directory};
-    if (op == fs_op::rename && n == commit && errno_value == EXDEV && copies_across_devices && !copy_from) {
+    if (op == fs_op::sync_directory && after_commit)
+        return {outcome_kind::error_new_content, stage::sync_directory};
+    if (op == fs_op::rename && n == commit && errno_value == EXDEV && copies_across_devices &&
+        !copy_from) {
         return {outcome_kind::success, stage::rename};
     }
     switch (op) {
@@ -84,7 +86,8 @@ expectation expected(std::vector<fs_op> const& calls, std::size_t n, int errno_v
         case fs_op::sync_full: return {outcome_kind::error, stage::sync_temp};
         case fs_op::link: return {outcome_kind::error, stage::backup};
         case fs_op::rename:
-            return {outcome_kind::error, n == commit || (copy_from && n > *copy_from) ? stage::rename : stage::backup};
+            return {outcome_kind::error,
+                    n == commit || (copy_from && n > *copy_from) ? stage::rename : stage::backup};
         case fs_op::link_handle:
         case fs_op::open_read: return {outcome_kind::error, stage::rename};
         default: return {outcome_kind::error, stage::cleanup};
@@ -93,20 +96,23 @@ expectation expected(std::vector<fs_op> const& calls, std::size_t n, int errno_v
 
 /// The nth call of calls[n] among calls[0..n].
 std::size_t nth_of(std::vector<fs_op> const& calls, std::size_t n) {
-    return static_cast<std::size_t>(std::count(calls.begin(), calls.begin() + static_cast<std::ptrdiff_t>(n) + 1, calls[n]));
+    return static_cast<std::size_t>(
+        std::count(calls.begin(), calls.begin() + static_cast<std::ptrdiff_t>(n) + 1, calls[n]));
 }
 
 std::vector<std::string> temps_left(memory_fs& disk, std::filesystem::path const& target) {
     auto left = temp_files_in(disk, target.parent_path());
-    for (auto& name : temp_files_in(disk, temp_root)) left.push_back("/tmp/" + name);
+    for (auto& name : temp_files_in(disk, temp_root))
+        left.push_back("/tmp/" + name);
     return left;
 }
 
 /// Runs the replace with `faults` armed and checks the outcome.
-void check_faulted(sweep_case const& c, faulty_replace const& replace, std::vector<fault> const& faults,
-                   expectation const& expect) {
+void check_faulted(sweep_case const& c, faulty_replace const& replace,
+                   std::vector<fault> const& faults, expectation const& expect) {
     sweep_machine machine(c);
-    for (auto const& f : faults) machine.fs.arm(f);
+    for (auto const& f : faults)
+        machine.fs.arm(f);
     auto const replaced = replace(machine.fs, c.options, c.target, new_content);
     BOOST_TEST(machine.fs.injected() == faults.size());  // every planned fault was reached
     auto& disk = machine.disk;
@@ -139,27 +145,31 @@ void check_faulted(sweep_case const& c, faulty_replace const& replace, std::vect
 }
 
 /// The calls of a successful replace, with `faults` armed.
-std::vector<fs_op> dry_run(sweep_case const& c, faulty_replace const& replace, std::vector<fault> const& faults) {
+std::vector<fs_op> dry_run(sweep_case const& c, faulty_replace const& replace,
+                           std::vector<fault> const& faults) {
     sweep_machine machine(c);
-    for (auto const& f : faults) machine.fs.arm(f);
+    for (auto const& f : faults)
+        machine.fs.arm(f);
     auto const replaced = replace(machine.fs, c.options, c.target, new_content);
     BOOST_TEST_REQUIRE(replaced.has_value(), (replaced ? "" : replaced.error().message()));
     return machine.fs.calls();
 }
 
-void sweep_calls(sweep_case const& c, faulty_replace const& replace, std::vector<fs_op> const& calls,
-                 std::vector<fault> const& first_faults, std::optional<std::size_t> copy_from,
-                 bool copies_across_devices, sweep_report& report) {
+void sweep_calls(sweep_case const& c, faulty_replace const& replace,
+                 std::vector<fs_op> const& calls, std::vector<fault> const& first_faults,
+                 std::optional<std::size_t> copy_from, bool copies_across_devices,
+                 sweep_report& report) {
     static int const errnos[] = {EIO, ENOSPC, EACCES, EDQUOT, EROFS};
     for (std::size_t n = copy_from ? *copy_from + 1 : 0; n < calls.size(); ++n) {
         std::vector<int> tried(std::begin(errnos), std::end(errnos));
         if (calls[n] == fs_op::rename) tried.push_back(EXDEV);
         for (int const e : tried) {
-            BOOST_TEST_CONTEXT("call " << n << " (" << op_name(calls[n]) << " #" << nth_of(calls, n) << ") fails with "
-                                       << errno_code(e).message()) {
+            BOOST_TEST_CONTEXT("call " << n << " (" << op_name(calls[n]) << " #" << nth_of(calls, n)
+                                       << ") fails with " << errno_code(e).message()) {
                 auto faults = first_faults;
                 faults.push_back(fault{calls[n], nth_of(calls, n), errno_code(e), false});
-                check_faulted(c, replace, faults, expected(calls, n, e, copies_across_devices, copy_from));
+                check_faulted(c, replace, faults,
+                              expected(calls, n, e, copies_across_devices, copy_from));
                 ++report.runs;
             }
         }
@@ -168,9 +178,13 @@ void sweep_calls(sweep_case const& c, faulty_replace const& replace, std::vector
 
 }  // namespace
 
-sweep_case existing_file() { return {"existing file", "/work/state.json", "the old content\n", {}}; }
+sweep_case existing_file() {
+    return {"existing file", "/work/state.json", "the old content\n", {}};
+}
 
-sweep_case new_file_in_new_parents() { return {"new file in new parents", "/work/a/b/state.json", std::nullopt, {}}; }
+sweep_case new_file_in_new_parents() {
+    return {"new file in new parents", "/work/a/b/state.json", std::nullopt, {}};
+}
 
 sweep_case existing_file_with_backup() {
     sweep_case c{"existing file with backup", "/work/state.json", "the old content\n", {}};
@@ -178,8 +192,8 @@ sweep_case existing_file_with_backup() {
     return c;
 }
 
-sweep_report sweep_faults(std::string_view combination, faulty_replace const& replace, sweep_case const& c,
-                          bool copies_across_devices) {
+sweep_report sweep_faults(std::string_view combination, faulty_replace const& replace,
+                          sweep_case const& c, bool copies_across_devices) {
     sweep_report report;
     BOOST_TEST_CONTEXT(combination << ", " << c.name) {
         auto const calls = dry_run(c, replace, {});
@@ -188,14 +202,16 @@ sweep_report sweep_faults(std::string_view combination, faulty_replace const& re
         if (copies_across_devices) {
             // EXDEV at the rename: the copy path, swept the same way.
             auto const commit = last_rename(calls);
-            std::vector<fault> const exdev{fault{fs_op::rename, nth_of(calls, commit), errno_code(EXDEV), false}};
+            std::vector<fault> const exdev{
+                fault{fs_op::rename, nth_of(calls, commit), errno_code(EXDEV), false}};
             auto const copy_calls = dry_run(c, replace, exdev);
             report.calls += copy_calls.size() - commit - 1;
             sweep_calls(c, replace, copy_calls, exdev, commit, copies_across_devices, report);
             // EXDEV for good: the copy's rename fails too, and nothing is left.
             BOOST_TEST_CONTEXT("every rename fails with EXDEV") {
                 sweep_machine machine(c);
-                machine.fs.arm(fault{fs_op::rename, nth_of(calls, commit), errno_code(EXDEV), true});
+                machine.fs.arm(
+                    fault{fs_op::rename, nth_of(calls, commit), errno_code(EXDEV), true});
                 auto const replaced = replace(machine.fs, c.options, c.target, new_content);
                 BOOST_TEST_REQUIRE(replaced.has_error());
                 BOOST_TEST(to_string(replaced.error().stage()) == "rename");
@@ -204,8 +220,8 @@ sweep_report sweep_faults(std::string_view combination, faulty_replace const& re
             }
         }
     }
-    BOOST_TEST_MESSAGE(combination << ", " << c.name << ": " << report.calls << " calls, " << report.runs
-                                   << " faulted replaces checked");
+    BOOST_TEST_MESSAGE(combination << ", " << c.name << ": " << report.calls << " calls, "
+                                   << report.runs << " faulted replaces checked");
     return report;
 }
 

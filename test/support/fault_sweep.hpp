@@ -32,20 +32,24 @@ namespace persist::test {
 using faulty_fs = fault_fs<memory_fs>;
 
 /// Replaces target's content on fs with some policy combination.
-using faulty_replace = std::function<result<void>(faulty_fs& fs, atomic_file_options const& options,
-                                                  std::filesystem::path const& target, std::string const& content)>;
+using faulty_replace =
+    std::function<result<void>(faulty_fs& fs, atomic_file_options const& options,
+                               std::filesystem::path const& target, std::string const& content)>;
 
 /// replace() through atomic_file<faulty_fs, Durability, Naming>; temp_dir
 /// uses /tmp on the same memory_fs.
 template <class Durability, class Naming>
 faulty_replace faulty_replace_with_policies() {
-    return [](faulty_fs& fs, atomic_file_options const& options, std::filesystem::path const& target,
-              std::string const& content) {
+    return [](faulty_fs& fs, atomic_file_options const& options,
+              std::filesystem::path const& target, std::string const& content) {
         Naming naming = [] {
-            if constexpr (std::is_same_v<Naming, temp_dir>) return temp_dir("/tmp");
-            else return Naming{};
+            if constexpr (std::is_same_v<Naming, temp_dir>)
+                return temp_dir("/tmp");
+            else
+                return Naming{};
         }();
-        return atomic_file<faulty_fs, Durability, Naming>(fs, options, naming).replace(target, content);
+        return atomic_file<faulty_fs, Durability, Naming>(fs, options, naming)
+            .replace(target, content);
     };
 }
 
@@ -71,8 +75,8 @@ struct sweep_report {
 
 /// Runs the sweep described at the top of this file, with Boost.Test
 /// assertions. `copies_across_devices`: the naming is temp_dir.
-sweep_report sweep_faults(std::string_view combination, faulty_replace const& replace, sweep_case const& c,
-                          bool copies_across_devices);
+sweep_report sweep_faults(std::string_view combination, faulty_replace const& replace,
+                          sweep_case const& c, bool copies_across_devices);
 
 }  // namespace persist::test
 

@@ -61,28 +61,46 @@ public:
     explicit any_fs_of(Fs fs) : fs_(std::move(fs)) {}
 
     io_result<handle> open_read(path const& p) override { return keep(fs_.open_read(p)); }
-    io_result<handle> create_exclusive(path const& p, mode_t m) override { return keep(fs_.create_exclusive(p, m)); }
-    io_result<handle> create_anonymous(path const& d, mode_t m) override { return keep(fs_.create_anonymous(d, m)); }
-    io_result<handle> open_append(path const& p, mode_t m) override { return keep(fs_.open_append(p, m)); }
-    io_result<void> write(handle h, std::span<std::byte const> b) override { return fs_.write(at(h), b); }
-    io_result<std::size_t> read(handle h, std::span<std::byte> b) override { return fs_.read(at(h), b); }
+    io_result<handle> create_exclusive(path const& p, mode_t m) override {
+        return keep(fs_.create_exclusive(p, m));
+    }
+    io_result<handle> create_anonymous(path const& d, mode_t m) override {
+        return keep(fs_.create_anonymous(d, m));
+    }
+    io_result<handle> open_append(path const& p, mode_t m) override {
+        return keep(fs_.open_append(p, m));
+    }
+    io_result<void> write(handle h, std::span<std::byte const> b) override {
+        return fs_.write(at(h), b);
+    }
+    io_result<std::size_t> read(handle h, std::span<std::byte> b) override {
+        return fs_.read(at(h), b);
+    }
     io_result<void> truncate(handle h, std::uint64_t n) override { return fs_.truncate(at(h), n); }
     io_result<void> sync_data(handle h) override { return fs_.sync_data(at(h)); }
     io_result<void> sync_full(handle h) override { return fs_.sync_full(at(h)); }
     io_result<void> close(handle h) override { return fs_.close(at(h)); }
     io_result<void> rename(path const& f, path const& t) override { return fs_.rename(f, t); }
-    io_result<void> link_handle(handle h, path const& p) override { return fs_.link_handle(at(h), p); }
+    io_result<void> link_handle(handle h, path const& p) override {
+        return fs_.link_handle(at(h), p);
+    }
     io_result<void> link(path const& f, path const& t) override { return fs_.link(f, t); }
     io_result<void> unlink(path const& p) override { return fs_.unlink(p); }
     io_result<void> sync_directory(path const& d) override { return fs_.sync_directory(d); }
-    io_result<void> make_directory(path const& p, mode_t m) override { return fs_.make_directory(p, m); }
+    io_result<void> make_directory(path const& p, mode_t m) override {
+        return fs_.make_directory(p, m);
+    }
     io_result<file_status> stat(path const& p) override { return fs_.stat(p); }
     io_result<file_status> lstat(path const& p) override { return fs_.lstat(p); }
     io_result<file_status> stat(handle h) override { return fs_.stat(at(h)); }
     io_result<void> set_mode(handle h, mode_t m) override { return fs_.set_mode(at(h), m); }
-    io_result<void> set_owner(handle h, uid_t u, gid_t g) override { return fs_.set_owner(at(h), u, g); }
+    io_result<void> set_owner(handle h, uid_t u, gid_t g) override {
+        return fs_.set_owner(at(h), u, g);
+    }
     io_result<path> read_symlink(path const& p) override { return fs_.read_symlink(p); }
-    io_result<std::vector<std::string>> list_directory(path const& d) override { return fs_.list_directory(d); }
+    io_result<std::vector<std::string>> list_directory(path const& d) override {
+        return fs_.list_directory(d);
+    }
     io_result<handle> lock(path const& p) override { return keep(fs_.lock(p)); }
     mode_t umask() override { return fs_.umask(); }
     std::unique_ptr<any_fs> clone() const override { return std::make_unique<any_fs_of>(fs_); }
@@ -103,7 +121,8 @@ private:
 struct conformance_target {
     any_fs& fs;
     std::filesystem::path root;  ///< an empty directory the sequences may fill
-    std::function<void(std::filesystem::path const& target, std::filesystem::path const& link)> make_symlink;
+    std::function<void(std::filesystem::path const& target, std::filesystem::path const& link)>
+        make_symlink;
 };
 
 /// Runs every sequence, each in a fresh directory under target.root, with
@@ -114,7 +133,9 @@ void run_fs_conformance(conformance_target const& target);
 template <fs_policy Fs>
 void test_fs_policy(fs_environment<Fs>& env) {
     any_fs_of<Fs> fs(env.fs);
-    run_fs_conformance({fs, env.root(), [&](auto const& target, auto const& link) { env.make_symlink(target, link); }});
+    run_fs_conformance({fs, env.root(), [&](auto const& target, auto const& link) {
+                            env.make_symlink(target, link);
+                        }});
 }
 
 }  // namespace persist::test

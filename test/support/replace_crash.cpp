@@ -10,7 +10,9 @@
 namespace persist::test {
 namespace {
 
-std::span<std::byte const> bytes_of(std::string_view text) { return std::as_bytes(std::span(text.data(), text.size())); }
+std::span<std::byte const> bytes_of(std::string_view text) {
+    return std::as_bytes(std::span(text.data(), text.size()));
+}
 
 // Versions of different lengths, so that a torn or mixed one never passes
 // for another.
@@ -29,7 +31,8 @@ void make_base_directories(memory_fs& fs) {
     (void)fs.make_directory(crash_temp_root, 0777);
 }
 
-void write_existing(memory_fs& fs, std::filesystem::path const& p, std::string const& text, mode_t mode) {
+void write_existing(memory_fs& fs, std::filesystem::path const& p, std::string const& text,
+                    mode_t mode) {
     auto h = fs.create_exclusive(p, 0600);
     if (!h) return;
     (void)fs.write(*h, bytes_of(text));
@@ -37,19 +40,22 @@ void write_existing(memory_fs& fs, std::filesystem::path const& p, std::string c
     (void)fs.close(*h);
 }
 
-replace_workload replaces_of_existing(std::string name, replace_function const& replace, std::size_t count) {
+replace_workload replaces_of_existing(std::string name, replace_function const& replace,
+                                      std::size_t count) {
     replace_workload w;
     w.name = std::move(name);
     w.history.target = "/work/state.json";
-    for (std::size_t k = 0; k <= count; ++k) w.history.versions.emplace_back(version_text(k));
+    for (std::size_t k = 0; k <= count; ++k)
+        w.history.versions.emplace_back(version_text(k));
     w.workload.setup = [h = w.history](memory_fs& fs) {
         make_base_directories(fs);
         write_existing(fs, h.target, *h.versions[0], h.mode);
     };
     for (std::size_t k = 1; k <= count; ++k) {
-        w.workload.steps.emplace_back([replace, target = w.history.target, text = *w.history.versions[k]](memory_fs& fs) {
-            return replace(fs, target, text);
-        });
+        w.workload.steps.emplace_back(
+            [replace, target = w.history.target, text = *w.history.versions[k]](memory_fs& fs) {
+                return replace(fs, target, text);
+            });
     }
     return w;
 }
@@ -58,11 +64,15 @@ std::string shown(std::optional<std::string> const& content) {
     if (!content) return "<missing>";
     std::string text = "\"";
     for (char c : content->substr(0, 48)) {
-        if (c == '\n') text += "\\n";
-        else if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) text += '?';
-        else text += c;
+        if (c == '\n')
+            text += "\\n";
+        else if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
+            text += '?';
+        else
+            text += c;
     }
-    return text + (content->size() > 48 ? "\"…" : "\"") + " (" + std::to_string(content->size()) + " bytes)";
+    return text + (content->size() > 48 ? "\"…" : "\"") + " (" + std::to_string(content->size()) +
+           " bytes)";
 }
 
 std::string octal(mode_t mode) {
@@ -82,7 +92,8 @@ observed observe(memory_fs& fs, std::filesystem::path const& target) {
     observed seen;
     auto status = fs.stat(target);
     if (!status) {
-        if (status.error() != std::errc::no_such_file_or_directory) seen.trouble = "cannot stat the target: " + status.error().message();
+        if (status.error() != std::errc::no_such_file_or_directory)
+            seen.trouble = "cannot stat the target: " + status.error().message();
         return seen;
     }
     auto content = detail::read_whole_file(fs, target);
@@ -111,12 +122,14 @@ committed_versions committed(crash_moment const& moment) {
 }
 
 // The target must hold one of the given versions, whole.
-std::string expect_one_of(replace_history const& h, observed const& seen, std::vector<std::size_t> const& allowed) {
+std::string expect_one_of(replace_history const& h, observed const& seen,
+                          std::vector<std::size_t> const& allowed) {
     for (auto const v : allowed) {
         if (h.versions[v] == seen.content) return {};
     }
     std::string expected;
-    for (auto const v : allowed) expected += (expected.empty() ? "" : " or ") + shown(h.versions[v]);
+    for (auto const v : allowed)
+        expected += (expected.empty() ? "" : " or ") + shown(h.versions[v]);
     return "expected " + expected + ", found " + shown(seen.content);
 }
 
@@ -129,7 +142,9 @@ std::vector<std::size_t> latest(crash_moment const& moment) {
 
 }  // namespace
 
-replace_workload one_replace(replace_function const& replace) { return replaces_of_existing("one replace", replace, 1); }
+replace_workload one_replace(replace_function const& replace) {
+    return replaces_of_existing("one replace", replace, 1);
+}
 
 replace_workload three_replaces(replace_function const& replace) {
     return replaces_of_existing("three replaces", replace, 3);
@@ -141,13 +156,15 @@ replace_workload replace_creating_parents(replace_function const& replace) {
     w.history.target = "/work/a/b/state.json";
     w.history.versions = {std::nullopt, version_text(1)};
     w.workload.setup = make_base_directories;
-    w.workload.steps.emplace_back([replace, target = w.history.target, text = *w.history.versions[1]](memory_fs& fs) {
-        return replace(fs, target, text);
-    });
+    w.workload.steps.emplace_back(
+        [replace, target = w.history.target, text = *w.history.versions[1]](memory_fs& fs) {
+            return replace(fs, target, text);
+        });
     return w;
 }
 
-crash_invariant power_loss_invariant(power_loss_promise promise, bool mode_durable, replace_history history) {
+crash_invariant power_loss_invariant(power_loss_promise promise, bool mode_durable,
+                                     replace_history history) {
     return [=, h = std::move(history)](memory_fs& fs, crash_moment const& moment) -> std::string {
         if (promise == power_loss_promise::none) return {};
         auto const seen = observe(fs, h.target);
@@ -173,7 +190,8 @@ crash_invariant process_crash_invariant(replace_history history) {
         auto const seen = observe(fs, h.target);
         if (!seen.trouble.empty()) return seen.trouble;
         if (auto wrong = expect_one_of(h, seen, latest(moment)); !wrong.empty()) return wrong;
-        if (seen.content && seen.mode != h.mode) return "mode " + octal(seen.mode) + " instead of " + octal(h.mode);
+        if (seen.content && seen.mode != h.mode)
+            return "mode " + octal(seen.mode) + " instead of " + octal(h.mode);
         return {};
     };
 }
@@ -188,21 +206,24 @@ void check_tier_promise(std::string_view combination, power_loss_promise promise
     BOOST_TEST_MESSAGE(combination << ", " << workload.name << ": " << report.summary());
     BOOST_TEST((report.step_results == std::vector<bool>(workload.workload.steps.size(), true)));
     BOOST_TEST(report.crash_points >= workload.workload.steps.size() * 3);
-    BOOST_TEST(report.violation_count == 0u, combination << ", " << workload.name << ": " << report.summary() << "\n"
+    BOOST_TEST(report.violation_count == 0u, combination << ", " << workload.name << ": "
+                                                         << report.summary() << "\n"
                                                          << report.first_violations());
 }
 
-void expect_broken_promise(std::string_view combination, power_loss_promise promise, bool mode_durable,
-                           replace_workload const& workload) {
+void expect_broken_promise(std::string_view combination, power_loss_promise promise,
+                           bool mode_durable, replace_workload const& workload) {
     crash_check check;
     check.power_loss = power_loss_invariant(promise, mode_durable, workload.history);
     check.kept_violations = 1;
     auto const report = run_crash_check(workload.workload, check);
-    BOOST_TEST(report.violation_count > 0u, combination << " passed for a stronger tier: the checker cannot fail ("
-                                                        << report.summary() << ")");
+    BOOST_TEST(report.violation_count > 0u,
+               combination << " passed for a stronger tier: the checker cannot fail ("
+                           << report.summary() << ")");
     if (!report.violations.empty()) {
-        BOOST_TEST_MESSAGE(combination << ", " << workload.name << ": " << report.violation_count << " of "
-                                       << report.power_loss_images << " images break the promise, e.g. "
+        BOOST_TEST_MESSAGE(combination << ", " << workload.name << ": " << report.violation_count
+                                       << " of " << report.power_loss_images
+                                       << " images break the promise, e.g. "
                                        << report.violations.front().describe());
     }
 }

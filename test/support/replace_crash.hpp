@@ -20,8 +20,8 @@ namespace persist::test {
 inline std::filesystem::path const crash_temp_root = "/tmp";
 
 /// Replaces target's content on fs; true if replace() reported success.
-using replace_function =
-    std::function<bool(memory_fs& fs, std::filesystem::path const& target, std::string const& content)>;
+using replace_function = std::function<bool(memory_fs& fs, std::filesystem::path const& target,
+                                            std::string const& content)>;
 
 /// replace() through atomic_file<memory_fs, Durability, Naming>, whose
 /// temp_dir (if that is the naming) is crash_temp_root.
@@ -29,8 +29,10 @@ template <class Durability, class Naming>
 replace_function replace_with_policies() {
     return [](memory_fs& fs, std::filesystem::path const& target, std::string const& content) {
         Naming naming = [] {
-            if constexpr (std::is_same_v<Naming, temp_dir>) return temp_dir(crash_temp_root);
-            else return Naming{};
+            if constexpr (std::is_same_v<Naming, temp_dir>)
+                return temp_dir(crash_temp_root);
+            else
+                return Naming{};
         }();
         atomic_file<memory_fs, Durability, Naming> af(fs, {}, naming);
         return af.replace(target, content).has_value();
@@ -39,7 +41,8 @@ replace_function replace_with_policies() {
 
 /// Whether a tier makes the file's mode durable with its content.
 template <class Durability>
-inline constexpr bool mode_is_durable = std::is_same_v<Durability, file_sync> || std::is_same_v<Durability, full_sync>;
+inline constexpr bool mode_is_durable =
+    std::is_same_v<Durability, file_sync> || std::is_same_v<Durability, full_sync>;
 
 /// What a workload of replaces writes to one file: versions[0] is what was
 /// there before (empty: no file), versions[k] what step k writes.
@@ -71,7 +74,8 @@ replace_workload replace_creating_parents(replace_function const& replace);
 /// - durable: between steps, exactly the last successful step's version
 ///   (or the one before the workload); during a step, that or its own.
 /// With mode_durable, a present target also has the expected mode.
-crash_invariant power_loss_invariant(power_loss_promise promise, bool mode_durable, replace_history history);
+crash_invariant power_loss_invariant(power_loss_promise promise, bool mode_durable,
+                                     replace_history history);
 
 /// Every tier, after a process crash: like `durable` above, and the mode
 /// is right too.
@@ -84,8 +88,8 @@ void check_tier_promise(std::string_view combination, power_loss_promise promise
 
 /// Holds a weaker tier to a stronger promise, and checks that a violation
 /// is found; shows the first one with BOOST_TEST_MESSAGE.
-void expect_broken_promise(std::string_view combination, power_loss_promise promise, bool mode_durable,
-                           replace_workload const& workload);
+void expect_broken_promise(std::string_view combination, power_loss_promise promise,
+                           bool mode_durable, replace_workload const& workload);
 
 }  // namespace persist::test
 

@@ -26,7 +26,13 @@ inline constexpr int max_symlink_follows = 40;  // Linux's MAXSYMLINKS: ELOOP pa
 inline constexpr std::size_t max_name_length = 255;
 inline constexpr std::size_t max_path_length = 4095;
 inline constexpr std::uint64_t device_number = 0x6d656d;  // "mem": one device, so never EXDEV
-inline constexpr std::uint64_t directory_size = 4096;    // what ext4 reports for a small directory
+inline constexpr std::uint64_t directory_size = 4096;     // what ext4 reports for a small directory
+
+inline std::error_code error_of(int errno_value) { return errno_code(errno_value); }
+
+inline std::shared_ptr<byte_buffer const> copy_bytes(std::span<std::byte const> bytes) {
+    return std::make_shared<byte_buffer const>(bytes.begin(), bytes.end());
+}
 
 /// One inode as one view (live or durable) sees it.
 struct node {
@@ -77,9 +83,13 @@ struct pending_op {
     std::string what;                          ///< "rename /work/.a.tmp-… -> /work/a"
 
     bool is_data() const noexcept { return kind == op_kind::write || kind == op_kind::truncate; }
-    bool is_metadata() const noexcept { return kind == op_kind::set_mode || kind == op_kind::set_owner; }
+    bool is_metadata() const noexcept {
+        return kind == op_kind::set_mode || kind == op_kind::set_owner;
+    }
     bool is_entry() const noexcept { return !is_data() && !is_metadata(); }
-    bool touches_directory(inode_number d) const noexcept { return is_entry() && (dir == d || to_dir == d); }
+    bool touches_directory(inode_number d) const noexcept {
+        return is_entry() && (dir == d || to_dir == d);
+    }
 };
 
 /// An open file description.
@@ -144,11 +154,13 @@ struct state {
     PERSIST_DECL static io_result<parsed_path> parse(std::filesystem::path const& p);
     /// Resolves every component but the last, following symlinks.
     PERSIST_DECL io_result<parent_lookup> find_parent(std::filesystem::path const& p, int& follows);
-    PERSIST_DECL io_result<parent_lookup> find_parent(inode_number start, parsed_path const& parsed, int& follows);
+    PERSIST_DECL io_result<parent_lookup> find_parent(inode_number start, parsed_path const& parsed,
+                                                      int& follows);
     /// Resolves a whole path; the last component's symlink is followed when
     /// `follow` (or when the path ends in a slash).
     PERSIST_DECL io_result<inode_number> find(std::filesystem::path const& p, bool follow);
-    PERSIST_DECL io_result<inode_number> find(inode_number start, parsed_path const& parsed, bool follow, int& follows);
+    PERSIST_DECL io_result<inode_number> find(inode_number start, parsed_path const& parsed,
+                                              bool follow, int& follows);
     /// The inode that name means in dir (".", ".." included), if any.
     PERSIST_DECL std::optional<inode_number> child(inode_number dir, std::string const& name) const;
     /// A path that reaches ino in the live view, for descriptions.
@@ -163,7 +175,8 @@ struct state {
     PERSIST_DECL void release_if_unused(inode_number ino);
     PERSIST_DECL file_status status_of(inode_number ino) const;
     /// Opens ino: a new handle with its own offset.
-    PERSIST_DECL memory_fs::handle open(inode_number ino, bool readable, bool writable, bool append);
+    PERSIST_DECL memory_fs::handle open(inode_number ino, bool readable, bool writable,
+                                        bool append);
     /// The open file behind a handle, or nullptr (EBADF).
     PERSIST_DECL open_file* file_of(memory_fs::handle h);
 
@@ -186,7 +199,8 @@ struct state {
 /// For each pending operation, the earlier ones it depends on: entry
 /// operations on the same name of the same directory, and with `ordered`
 /// every earlier entry operation (through the previous one).
-PERSIST_DECL std::vector<std::vector<std::size_t>> dependencies(std::vector<pending_op> const& ops, bool ordered);
+PERSIST_DECL std::vector<std::vector<std::size_t>> dependencies(std::vector<pending_op> const& ops,
+                                                                bool ordered);
 /// Applies op to t, the way the disk would if op reached it; `torn` says
 /// how a write arrives: 0 whole, 1 zeros, 2 garbage, 3 its first half.
 PERSIST_DECL void apply(tree& t, pending_op const& op, int torn = 0);

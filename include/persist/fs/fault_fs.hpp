@@ -112,13 +112,12 @@ class fault_fs : public fs_decorator<fault_fs<Inner>, Inner> {
 public:
     using handle = typename Inner::handle;
 
-    explicit fault_fs(Inner inner = Inner{}) : base(std::move(inner)), plan_(std::make_shared<detail::fault_plan>()) {}
+    explicit fault_fs(Inner inner = Inner{})
+        : base(std::move(inner)), plan_(std::make_shared<detail::fault_plan>()) {}
 
     void arm(fault f) { plan_->arm(f, false); }
     /// REQUIRES: sync_op is fs_op::sync_data or fs_op::sync_full.
-    void arm_fsyncgate(fs_op sync_op, std::size_t nth = 1)
-        requires drops_dirty_data<Inner>
-    {
+    void arm_fsyncgate(fs_op sync_op, std::size_t nth = 1) requires drops_dirty_data<Inner> {
         plan_->arm(fault{sync_op, nth, errno_code(EIO), false}, true);
     }
     /// Removes every planned fault; the record and the modes stay.
@@ -175,7 +174,8 @@ io_result<void> fault_fs<Inner>::write(handle h, std::span<std::byte const> byte
                 errno = EINTR;
                 return -1;
             }
-            auto const piece = plan_->short_writes() ? detail::short_write_piece(rest.size()) : rest.size();
+            auto const piece =
+                plan_->short_writes() ? detail::short_write_piece(rest.size()) : rest.size();
             if (auto put = this->inner_.write(h, rest.first(piece)); !put) {
                 inner_failure = put.error();
                 errno = EIO;

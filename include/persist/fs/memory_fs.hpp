@@ -68,7 +68,9 @@ public:
 
     /// Images are equal when their trees are: same names, kinds, metadata
     /// and bytes, and the same names sharing an inode.
-    friend bool operator==(memory_image const& a, memory_image const& b) noexcept { return a.key_ == b.key_; }
+    friend bool operator==(memory_image const& a, memory_image const& b) noexcept {
+        return a.key_ == b.key_;
+    }
 
 private:
     friend struct detail::memfs::image_access;
@@ -157,7 +159,7 @@ public:
     /// The call a crash-point observer is told about, before it runs.
     struct crash_point {
         fs_op op;
-        handle file;                       ///< for write, truncate, sync_*, set_mode, set_owner, link_handle
+        handle file;  ///< for write, truncate, sync_*, set_mode, set_owner, link_handle
         std::span<std::byte const> bytes;  ///< for write: the bytes about to be written
     };
 
@@ -176,9 +178,11 @@ public:
     PERSIST_DECL io_result<void> sync_data(handle h);
     PERSIST_DECL io_result<void> sync_full(handle h);
     PERSIST_DECL io_result<void> close(handle h);
-    PERSIST_DECL io_result<void> rename(std::filesystem::path const& from, std::filesystem::path const& to);
+    PERSIST_DECL io_result<void> rename(std::filesystem::path const& from,
+                                        std::filesystem::path const& to);
     PERSIST_DECL io_result<void> link_handle(handle h, std::filesystem::path const& p);
-    PERSIST_DECL io_result<void> link(std::filesystem::path const& from, std::filesystem::path const& to);
+    PERSIST_DECL io_result<void> link(std::filesystem::path const& from,
+                                      std::filesystem::path const& to);
     PERSIST_DECL io_result<void> unlink(std::filesystem::path const& p);
     PERSIST_DECL io_result<void> sync_directory(std::filesystem::path const& dir);
     PERSIST_DECL io_result<void> make_directory(std::filesystem::path const& p, mode_t mode);
@@ -188,7 +192,8 @@ public:
     PERSIST_DECL io_result<void> set_mode(handle h, mode_t mode);
     PERSIST_DECL io_result<void> set_owner(handle h, uid_t owner, gid_t group);
     PERSIST_DECL io_result<std::filesystem::path> read_symlink(std::filesystem::path const& p);
-    PERSIST_DECL io_result<std::vector<std::string>> list_directory(std::filesystem::path const& dir);
+    PERSIST_DECL io_result<std::vector<std::string>> list_directory(
+        std::filesystem::path const& dir);
     /// Blocks until no other handle holds the lock on p's inode.
     PERSIST_DECL io_result<handle> lock(std::filesystem::path const& p);
     PERSIST_DECL mode_t umask();
@@ -196,7 +201,8 @@ public:
     // --- beyond fs_policy ------------------------------------------------------
     /// symlink(2): creates link, a symbolic link to target (not resolved).
     /// Errors: EEXIST, ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, as Linux.
-    PERSIST_DECL io_result<void> symlink(std::filesystem::path const& target, std::filesystem::path const& link);
+    PERSIST_DECL io_result<void> symlink(std::filesystem::path const& target,
+                                         std::filesystem::path const& link);
     PERSIST_DECL void set_umask(mode_t mask);
     PERSIST_DECL memory_fs_options options() const;
 
@@ -218,7 +224,8 @@ public:
     /// Like process_crash(), killed while write(h, ...) was in progress:
     /// `applied`, a prefix of the bytes being written, is already in the
     /// file. REQUIRES: h is open for writing.
-    PERSIST_DECL memory_image process_crash_during_write(handle h, std::span<std::byte const> applied) const;
+    PERSIST_DECL memory_image process_crash_during_write(handle h,
+                                                         std::span<std::byte const> applied) const;
 
     /// The durable view as it is, as if every pending operation were lost.
     PERSIST_DECL memory_image durable_image() const;
@@ -251,7 +258,8 @@ public:
     PERSIST_DECL void set_crash_point_observer(std::function<void(crash_point const&)> observer);
 
 private:
-    explicit memory_fs(std::shared_ptr<detail::memfs::state> state) noexcept : state_(std::move(state)) {}
+    explicit memory_fs(std::shared_ptr<detail::memfs::state> state) noexcept
+        : state_(std::move(state)) {}
     void notify(crash_point const& point) const;
 
     std::shared_ptr<detail::memfs::state> state_;

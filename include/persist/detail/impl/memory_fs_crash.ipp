@@ -1,6 +1,7 @@
-// Out-of-line definitions for <persist/detail/memory_fs_state.hpp>: the
-// crash model. Which pending operations may reach the disk together, how
-// they land, and the images that result.
+// Out-of-line definitions for <persist/detail/memory_fs_state.hpp> and the
+// crash-model members of <persist/fs/memory_fs.hpp>: which pending
+// operations may reach the disk together, how they land, and the images
+// that result.
 #ifndef PERSIST_DETAIL_IMPL_MEMORY_FS_CRASH_IPP
 #define PERSIST_DETAIL_IMPL_MEMORY_FS_CRASH_IPP
 
@@ -16,7 +17,9 @@ namespace persist::detail::memfs {
 enum torn_kind : int { whole = 0, zeros = 1, garbage = 2, first_half = 3 };
 
 // Bytes that are clearly not what was written: high bit set, varying.
-inline std::byte garbage_byte(std::size_t i) noexcept { return static_cast<std::byte>(0x80 | ((i * 37 + 11) & 0x7f)); }
+inline std::byte garbage_byte(std::size_t i) noexcept {
+    return static_cast<std::byte>(0x80 | ((i * 37 + 11) & 0x7f));
+}
 
 // Visits every name reachable from "/" in name order, each directory once:
 // visit(ino, path, first_path_of_ino_or_empty).
@@ -72,8 +75,9 @@ inline std::string describe_tree(tree const& t) {
     walk(t, [&](inode_number ino, std::string const& path, std::string const& first) {
         auto const& n = t.nodes.at(ino);
         char line[96];
-        std::snprintf(line, sizeof line, "  %c %04o %u:%u ", kind_letter(n.kind), static_cast<unsigned>(n.mode),
-                      static_cast<unsigned>(n.owner), static_cast<unsigned>(n.group));
+        std::snprintf(line, sizeof line, "  %c %04o %u:%u ", kind_letter(n.kind),
+                      static_cast<unsigned>(n.mode), static_cast<unsigned>(n.owner),
+                      static_cast<unsigned>(n.group));
         out += line;
         out += path;
         if (!first.empty()) {
@@ -88,7 +92,8 @@ inline std::string describe_tree(tree const& t) {
     return out;
 }
 
-PERSIST_DECL std::vector<std::vector<std::size_t>> dependencies(std::vector<pending_op> const& ops, bool ordered) {
+PERSIST_DECL std::vector<std::vector<std::size_t>> dependencies(std::vector<pending_op> const& ops,
+                                                                bool ordered) {
     std::vector<std::vector<std::size_t>> deps(ops.size());
     std::map<std::pair<inode_number, std::string>, std::size_t> last_on_name;
     std::optional<std::size_t> last_entry;
@@ -112,7 +117,8 @@ PERSIST_DECL std::vector<std::vector<std::size_t>> dependencies(std::vector<pend
 
 PERSIST_DECL void apply(tree& t, pending_op const& op, int torn) {
     auto const at = t.nodes.find(op.is_entry() ? op.dir : op.inode);
-    if (at == t.nodes.end()) return;  // only pruned images lack an inode, and they are never applied to
+    if (at == t.nodes.end())
+        return;  // only pruned images lack an inode, and they are never applied to
     auto& n = at->second;
     switch (op.kind) {
         case op_kind::write: {
@@ -121,7 +127,9 @@ PERSIST_DECL void apply(tree& t, pending_op const& op, int torn) {
             auto const offset = static_cast<std::size_t>(op.offset);
             if (n.data.size() < offset + length) n.data.resize(offset + length);
             for (std::size_t i = 0; i < length; ++i) {
-                n.data[offset + i] = torn == zeros ? std::byte{0} : torn == garbage ? garbage_byte(i) : bytes[i];
+                n.data[offset + i] = torn == zeros     ? std::byte{0}
+                                     : torn == garbage ? garbage_byte(i)
+                                                       : bytes[i];
             }
             n.modified_ns = op.modified_ns;
             break;
@@ -137,11 +145,14 @@ PERSIST_DECL void apply(tree& t, pending_op const& op, int torn) {
             break;
         case op_kind::add_entry: n.entries[op.name] = op.inode; break;
         case op_kind::remove_entry:
-            if (auto e = n.entries.find(op.name); e != n.entries.end() && e->second == op.inode) n.entries.erase(e);
+            if (auto e = n.entries.find(op.name); e != n.entries.end() && e->second == op.inode)
+                n.entries.erase(e);
             break;
         case op_kind::rename: {
-            if (auto e = n.entries.find(op.name); e != n.entries.end() && e->second == op.inode) n.entries.erase(e);
-            if (auto const to = t.nodes.find(op.to_dir); to != t.nodes.end()) to->second.entries[op.to_name] = op.inode;
+            if (auto e = n.entries.find(op.name); e != n.entries.end() && e->second == op.inode)
+                n.entries.erase(e);
+            if (auto const to = t.nodes.find(op.to_dir); to != t.nodes.end())
+                to->second.entries[op.to_name] = op.inode;
             break;
         }
     }
@@ -157,7 +168,8 @@ PERSIST_DECL std::string canonical_key(tree const& t) {
             key += "=" + first;
         } else {
             key += kind_letter(n.kind);
-            key += std::to_string(n.mode) + ':' + std::to_string(n.owner) + ':' + std::to_string(n.group) + ':';
+            key += std::to_string(n.mode) + ':' + std::to_string(n.owner) + ':' +
+                   std::to_string(n.group) + ':';
             if (n.kind == file_kind::regular) {
                 key += std::to_string(n.data.size()) + ':';
                 key.append(reinterpret_cast<char const*>(n.data.data()), n.data.size());
@@ -187,7 +199,8 @@ PERSIST_DECL tree const& image_access::tree_of(memory_image const& image) {
 
 PERSIST_DECL tree state::live_tree() const {
     tree t;
-    for (auto const& [ino, n] : live) t.nodes.emplace(ino, static_cast<node const&>(n));
+    for (auto const& [ino, n] : live)
+        t.nodes.emplace(ino, static_cast<node const&>(n));
     return t;
 }
 
@@ -198,7 +211,8 @@ PERSIST_DECL crash_result state::crash(crash_options const& opts) const {
     auto const deps = dependencies(pending, options.ordered_directory_operations);
     std::unordered_set<std::string> seen;
     std::vector<char> chosen(n, 0);
-    std::string header = "power cut with " + std::to_string(n) + " pending operation" + (n == 1 ? "" : "s");
+    std::string header =
+        "power cut with " + std::to_string(n) + " pending operation" + (n == 1 ? "" : "s");
 
     auto emit = [&](std::size_t torn_at, int torn) {
         tree t = durable;
@@ -216,10 +230,13 @@ PERSIST_DECL crash_result state::crash(crash_options const& opts) const {
             } else if (i != torn_at) {
                 how += "persisted\n";
             } else {
-                how += torn == zeros ? "torn (zeros)\n" : torn == garbage ? "torn (garbage)\n" : "torn (first half)\n";
+                how += torn == zeros     ? "torn (zeros)\n"
+                       : torn == garbage ? "torn (garbage)\n"
+                                         : "torn (first half)\n";
             }
         }
-        result.images.push_back(image_access::make(std::make_shared<tree const>(std::move(t)), std::move(how), std::move(key)));
+        result.images.push_back(image_access::make(std::make_shared<tree const>(std::move(t)),
+                                                   std::move(how), std::move(key)));
     };
     auto emit_tearing_writes = [&] {
         emit(n, whole);
@@ -241,28 +258,34 @@ PERSIST_DECL crash_result state::crash(crash_options const& opts) const {
     };
     auto close_under_dependencies = [&] {
         for (std::size_t i = 0; i < n; ++i) {
-            if (chosen[i] && std::any_of(deps[i].begin(), deps[i].end(), [&](std::size_t d) { return !chosen[d]; })) {
+            if (chosen[i] && std::any_of(deps[i].begin(), deps[i].end(),
+                                         [&](std::size_t d) { return !chosen[d]; })) {
                 chosen[i] = 0;
             }
         }
     };
     auto choose_prefix = [&](std::size_t k) {
-        for (std::size_t i = 0; i < n; ++i) chosen[i] = i < k;
+        for (std::size_t i = 0; i < n; ++i)
+            chosen[i] = i < k;
     };
 
     constexpr std::size_t largest_exhaustive = 20;  // 2^20 subsets
     if (n <= std::min(opts.exhaustive_limit, largest_exhaustive)) {
         for (std::uint64_t mask = 0; mask < (std::uint64_t{1} << n); ++mask) {
-            for (std::size_t i = 0; i < n; ++i) chosen[i] = (mask >> i) & 1;
+            for (std::size_t i = 0; i < n; ++i)
+                chosen[i] = (mask >> i) & 1;
             if (closed()) emit_tearing_writes();
         }
         return result;
     }
 
     result.exhaustive = false;
-    result.seed = opts.seed ? *opts.seed : (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
+    result.seed = opts.seed
+                      ? *opts.seed
+                      : (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
     char seed_text[32];
-    std::snprintf(seed_text, sizeof seed_text, "%llu", static_cast<unsigned long long>(result.seed));
+    std::snprintf(seed_text, sizeof seed_text, "%llu",
+                  static_cast<unsigned long long>(result.seed));
     header += " (sampled; seed " + std::string(seed_text) + ")";
     // Prefixes, and each prefix with its last operation torn.
     for (std::size_t k = 0; k <= n; ++k) {
@@ -287,7 +310,8 @@ PERSIST_DECL crash_result state::crash(crash_options const& opts) const {
     // Random subsets, one write in half of them torn.
     std::mt19937_64 random(result.seed);
     for (std::size_t s = 0; s < opts.random_samples; ++s) {
-        for (std::size_t i = 0; i < n; ++i) chosen[i] = static_cast<char>(random() & 1);
+        for (std::size_t i = 0; i < n; ++i)
+            chosen[i] = static_cast<char>(random() & 1);
         close_under_dependencies();
         std::vector<std::size_t> writes;
         for (std::size_t i = 0; i < n; ++i) {
@@ -325,7 +349,8 @@ PERSIST_DECL void state::boot(tree const& image) {
         }
     }
     next_inode = root_inode + 1;
-    for (auto const& [ino, n] : live) next_inode = std::max(next_inode, ino + 1);
+    for (auto const& [ino, n] : live)
+        next_inode = std::max(next_inode, ino + 1);
     pending.clear();
     files.clear();
 }
@@ -336,6 +361,93 @@ namespace persist {
 
 PERSIST_DECL std::string memory_image::describe() const {
     return detail::memfs::describe_tree(detail::memfs::image_access::tree_of(*this));
+}
+
+using detail::memfs::error_of;
+using detail::memfs::op_kind;
+using detail::memfs::pending_op;
+
+// --- the crash model -------------------------------------------------------------
+
+PERSIST_DECL crash_result memory_fs::crash(crash_options const& options) const {
+    std::lock_guard const lock(state_->mutex);
+    return state_->crash(options);
+}
+
+PERSIST_DECL memory_image memory_fs::process_crash() const {
+    std::lock_guard const lock(state_->mutex);
+    auto t = state_->live_tree();
+    detail::memfs::prune(t);
+    auto key = detail::memfs::canonical_key(t);
+    return detail::memfs::image_access::make(
+        std::make_shared<detail::memfs::tree const>(std::move(t)), "process crash: the live view",
+        std::move(key));
+}
+
+PERSIST_DECL memory_image
+memory_fs::process_crash_during_write(handle h, std::span<std::byte const> applied) const {
+    std::lock_guard const lock(state_->mutex);
+    auto& s = *state_;
+    auto t = s.live_tree();
+    if (auto const* file = s.file_of(h); file != nullptr && file->writable && !applied.empty()) {
+        pending_op op;
+        op.kind = op_kind::write;
+        op.inode = file->inode;
+        op.offset = file->append ? s.live.at(file->inode).data.size() : file->offset;
+        op.bytes = detail::memfs::copy_bytes(applied);
+        detail::memfs::apply(t, op);
+    }
+    detail::memfs::prune(t);
+    auto key = detail::memfs::canonical_key(t);
+    return detail::memfs::image_access::make(
+        std::make_shared<detail::memfs::tree const>(std::move(t)),
+        "process crash during a write, " + std::to_string(applied.size()) + " bytes of it applied",
+        std::move(key));
+}
+
+PERSIST_DECL memory_image memory_fs::durable_image() const {
+    std::lock_guard const lock(state_->mutex);
+    auto t = state_->durable;
+    detail::memfs::prune(t);
+    auto key = detail::memfs::canonical_key(t);
+    return detail::memfs::image_access::make(
+        std::make_shared<detail::memfs::tree const>(std::move(t)), "the durable view",
+        std::move(key));
+}
+
+PERSIST_DECL memory_fs memory_fs::reboot(memory_image const& image, memory_fs_options options) {
+    auto state = std::make_shared<detail::memfs::state>(options);
+    state->boot(detail::memfs::image_access::tree_of(image));
+    return memory_fs(std::move(state));
+}
+
+PERSIST_DECL void memory_fs::sync_all() {
+    std::lock_guard const lock(state_->mutex);
+    state_->persist([](pending_op const&) { return true; });
+}
+
+PERSIST_DECL std::vector<std::string> memory_fs::pending_operations() const {
+    std::lock_guard const lock(state_->mutex);
+    std::vector<std::string> lines;
+    for (auto const& op : state_->pending)
+        lines.push_back("#" + std::to_string(op.sequence) + " " + op.what);
+    return lines;
+}
+
+PERSIST_DECL io_result<void> memory_fs::drop_dirty_data(handle h) {
+    std::lock_guard const lock(state_->mutex);
+    auto& s = *state_;
+    auto* file = s.file_of(h);
+    if (file == nullptr) return error_of(EBADF);
+    auto const ino = file->inode;
+    std::erase_if(s.pending, [&](pending_op const& op) { return op.inode == ino && op.is_data(); });
+    return {};
+}
+
+PERSIST_DECL void memory_fs::set_crash_point_observer(
+    std::function<void(crash_point const&)> observer) {
+    std::lock_guard const lock(state_->mutex);
+    state_->observer = std::move(observer);
 }
 
 }  // namespace persist

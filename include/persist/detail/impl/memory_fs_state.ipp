@@ -48,7 +48,8 @@ PERSIST_DECL io_result<parsed_path> state::parse(std::filesystem::path const& p)
     return parsed;
 }
 
-PERSIST_DECL std::optional<inode_number> state::child(inode_number dir, std::string const& name) const {
+PERSIST_DECL std::optional<inode_number> state::child(inode_number dir,
+                                                      std::string const& name) const {
     auto const& d = live.at(dir);
     if (name.empty() || name == ".") return dir;
     if (name == "..") return d.parent;
@@ -57,13 +58,15 @@ PERSIST_DECL std::optional<inode_number> state::child(inode_number dir, std::str
     return found->second;
 }
 
-PERSIST_DECL io_result<parent_lookup> state::find_parent(std::filesystem::path const& p, int& follows) {
+PERSIST_DECL io_result<parent_lookup> state::find_parent(std::filesystem::path const& p,
+                                                         int& follows) {
     auto parsed = parse(p);
     if (!parsed) return parsed.error();
     return find_parent(root_inode, *parsed, follows);
 }
 
-PERSIST_DECL io_result<parent_lookup> state::find_parent(inode_number start, parsed_path const& parsed, int& follows) {
+PERSIST_DECL io_result<parent_lookup> state::find_parent(inode_number start,
+                                                         parsed_path const& parsed, int& follows) {
     inode_number dir = start;
     for (std::size_t i = 0; i + 1 < parsed.parts.size(); ++i) {
         auto const& part = parsed.parts[i];
@@ -82,7 +85,8 @@ PERSIST_DECL io_result<parent_lookup> state::find_parent(inode_number start, par
         if (live.at(*next).kind != file_kind::directory) return errno_code(ENOTDIR);
         dir = *next;
     }
-    parent_lookup found{dir, parsed.parts.empty() ? std::string() : parsed.parts.back(), parsed.trailing_slash};
+    parent_lookup found{dir, parsed.parts.empty() ? std::string() : parsed.parts.back(),
+                        parsed.trailing_slash};
     if (found.name.size() > max_name_length) return errno_code(ENAMETOOLONG);
     return found;
 }
@@ -94,8 +98,8 @@ PERSIST_DECL io_result<inode_number> state::find(std::filesystem::path const& p,
     return find(root_inode, *parsed, follow, follows);
 }
 
-PERSIST_DECL io_result<inode_number> state::find(inode_number start, parsed_path const& parsed, bool follow,
-                                                 int& follows) {
+PERSIST_DECL io_result<inode_number> state::find(inode_number start, parsed_path const& parsed,
+                                                 bool follow, int& follows) {
     auto where = find_parent(start, parsed, follows);
     if (!where) return where.error();
     auto ino = child(where->dir, where->name);
@@ -109,7 +113,8 @@ PERSIST_DECL io_result<inode_number> state::find(inode_number start, parsed_path
         if (!resolved) return resolved.error();
         ino = *resolved;
     }
-    if (where->trailing_slash && live.at(*ino).kind != file_kind::directory) return errno_code(ENOTDIR);
+    if (where->trailing_slash && live.at(*ino).kind != file_kind::directory)
+        return errno_code(ENOTDIR);
     return *ino;
 }
 
@@ -170,9 +175,10 @@ PERSIST_DECL void state::add_name(inode_number dir, std::string const& name, ino
     d.modified_ns = tick();
     if (n.kind == file_kind::directory) {
         n.parent = dir;
-        n.links = 2 + static_cast<std::uint64_t>(std::count_if(n.entries.begin(), n.entries.end(), [&](auto const& e) {
-                      return live.at(e.second).kind == file_kind::directory;
-                  }));
+        n.links = 2 + static_cast<std::uint64_t>(
+                          std::count_if(n.entries.begin(), n.entries.end(), [&](auto const& e) {
+                              return live.at(e.second).kind == file_kind::directory;
+                          }));
         ++d.links;
     } else {
         ++n.links;
@@ -196,7 +202,8 @@ PERSIST_DECL void state::remove_name(inode_number dir, std::string const& name) 
 
 PERSIST_DECL void state::release_if_unused(inode_number ino) {
     auto const found = live.find(ino);
-    if (found != live.end() && found->second.links == 0 && found->second.open_handles == 0) live.erase(found);
+    if (found != live.end() && found->second.links == 0 && found->second.open_handles == 0)
+        live.erase(found);
 }
 
 PERSIST_DECL file_status state::status_of(inode_number ino) const {
@@ -218,7 +225,8 @@ PERSIST_DECL file_status state::status_of(inode_number ino) const {
     return s;
 }
 
-PERSIST_DECL memory_fs::handle state::open(inode_number ino, bool readable, bool writable, bool append) {
+PERSIST_DECL memory_fs::handle state::open(inode_number ino, bool readable, bool writable,
+                                           bool append) {
     std::uint64_t const id = next_handle++;
     files.emplace(id, open_file{ino, readable, writable, append, false, 0});
     ++live.at(ino).open_handles;
@@ -249,7 +257,8 @@ PERSIST_DECL void state::persist(std::function<bool(pending_op const&)> const& w
             stack.pop_back();
             if (chosen[j]) continue;
             chosen[j] = 1;
-            for (auto const d : deps[j]) stack.push_back(d);
+            for (auto const d : deps[j])
+                stack.push_back(d);
         }
     }
     if (std::find(chosen.begin(), chosen.end(), 1) == chosen.end()) return;
@@ -284,7 +293,8 @@ PERSIST_DECL void state::persist_directory(inode_number dir) {
 
 PERSIST_DECL void state::collect_garbage() {
     std::unordered_set<inode_number> keep;
-    for (auto const& [ino, n] : live) keep.insert(ino);
+    for (auto const& [ino, n] : live)
+        keep.insert(ino);
     for (auto const& op : pending) {
         keep.insert(op.inode);
         if (op.is_entry()) {
@@ -304,6 +314,59 @@ PERSIST_DECL void state::collect_garbage() {
     }
     keep.merge(reached);
     std::erase_if(durable.nodes, [&](auto const& entry) { return !keep.contains(entry.first); });
+}
+
+// --- opening with O_CREAT -------------------------------------------------------
+
+// Where open(p, O_CREAT) without O_EXCL lands: the existing inode (through
+// symlinks), or the directory and name to create, even at the far end of a
+// dangling symlink, as Linux does.
+struct placement {
+    std::optional<inode_number> existing;
+    inode_number dir = root_inode;
+    std::string name;
+};
+
+inline io_result<placement> place(state& s, inode_number start, parsed_path const& parsed,
+                                  int& follows) {
+    auto where = s.find_parent(start, parsed, follows);
+    if (!where) return where.error();
+    if (where->trailing_slash) return error_of(EISDIR);
+    auto const existing = s.child(where->dir, where->name);
+    if (!existing) return placement{std::nullopt, where->dir, where->name};
+    if (s.live.at(*existing).kind != file_kind::symlink)
+        return placement{existing, where->dir, where->name};
+    if (++follows > max_symlink_follows) return error_of(ELOOP);
+    auto const& text = s.live.at(*existing).target;
+    auto target = state::parse(text);
+    if (!target) return target.error();
+    return place(s, text.front() == '/' ? root_inode : where->dir, *target, follows);
+}
+
+// open(p, O_CREAT | flags, mode) for open_append and lock.
+inline io_result<memory_fs::handle> open_creating(state& s, std::filesystem::path const& p,
+                                                  mode_t mode, bool readable, bool append) {
+    auto parsed = state::parse(p);
+    if (!parsed) return parsed.error();
+    int follows = 0;
+    auto where = place(s, root_inode, *parsed, follows);
+    if (!where) return where.error();
+    inode_number ino = 0;
+    if (where->existing) {
+        ino = *where->existing;
+        if (s.live.at(ino).kind == file_kind::directory) return error_of(EISDIR);
+    } else {
+        ino = s.create_inode(file_kind::regular, mode & ~s.options.umask);
+        s.add_name(where->dir, where->name, ino);
+        pending_op op;
+        op.kind = op_kind::add_entry;
+        op.inode = ino;
+        op.dir = where->dir;
+        op.name = where->name;
+        op.what = "create " + s.entry_path(where->dir, where->name);
+        s.record(std::move(op));
+    }
+    return s.open(ino, readable, true, append);
 }
 
 }  // namespace persist::detail::memfs

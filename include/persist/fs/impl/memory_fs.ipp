@@ -14,61 +14,8 @@ namespace persist {
 
 namespace detail::memfs {
 
-inline std::error_code error_of(int errno_value) { return errno_code(errno_value); }
-
-inline bool names_itself(std::string const& name) { return name.empty() || name == "." || name == ".."; }
-
-inline std::shared_ptr<byte_buffer const> copy_bytes(std::span<std::byte const> bytes) {
-    return std::make_shared<byte_buffer const>(bytes.begin(), bytes.end());
-}
-
-// Where open(p, O_CREAT) without O_EXCL lands: the existing inode (through
-// symlinks), or the directory and name to create, even at the far end of a
-// dangling symlink, as Linux does.
-struct placement {
-    std::optional<inode_number> existing;
-    inode_number dir = root_inode;
-    std::string name;
-};
-
-inline io_result<placement> place(state& s, inode_number start, parsed_path const& parsed, int& follows) {
-    auto where = s.find_parent(start, parsed, follows);
-    if (!where) return where.error();
-    if (where->trailing_slash) return error_of(EISDIR);
-    auto const existing = s.child(where->dir, where->name);
-    if (!existing) return placement{std::nullopt, where->dir, where->name};
-    if (s.live.at(*existing).kind != file_kind::symlink) return placement{existing, where->dir, where->name};
-    if (++follows > max_symlink_follows) return error_of(ELOOP);
-    auto const& text = s.live.at(*existing).target;
-    auto target = state::parse(text);
-    if (!target) return target.error();
-    return place(s, text.front() == '/' ? root_inode : where->dir, *target, follows);
-}
-
-// open(p, O_CREAT | flags, mode) for open_append and lock.
-inline io_result<memory_fs::handle> open_creating(state& s, std::filesystem::path const& p, mode_t mode,
-                                                  bool readable, bool append) {
-    auto parsed = state::parse(p);
-    if (!parsed) return parsed.error();
-    int follows = 0;
-    auto where = place(s, root_inode, *parsed, follows);
-    if (!where) return where.error();
-    inode_number ino = 0;
-    if (where->existing) {
-        ino = *where->existing;
-        if (s.live.at(ino).kind == file_kind::directory) return error_of(EISDIR);
-    } else {
-        ino = s.create_inode(file_kind::regular, mode & ~s.options.umask);
-        s.add_name(where->dir, where->name, ino);
-        pending_op op;
-        op.kind = op_kind::add_entry;
-        op.inode = ino;
-        op.dir = where->dir;
-        op.name = where->name;
-        op.what = "create " + s.entry_path(where->dir, where->name);
-        s.record(std::move(op));
-    }
-    return s.open(ino, readable, true, append);
+inline bool names_itself(std::string const& name) {
+    return name.empty() || name == "." || name == "..";
 }
 
 }  // namespace detail::memfs
@@ -100,7 +47,8 @@ PERSIST_DECL io_result<memory_fs::handle> memory_fs::open_read(std::filesystem::
     return state_->open(*ino, true, false, false);
 }
 
-PERSIST_DECL io_result<memory_fs::handle> memory_fs::create_exclusive(std::filesystem::path const& p, mode_t mode) {
+PERSIST_DECL io_result<memory_fs::handle> memory_fs::create_exclusive(
+    std::filesystem::path const& p, mode_t mode) {
     notify({fs_op::create_exclusive, {}, {}});
     std::lock_guard const lock(state_->mutex);
     auto& s = *state_;
@@ -108,7 +56,8 @@ PERSIST_DECL io_result<memory_fs::handle> memory_fs::create_exclusive(std::files
     auto where = s.find_parent(p, follows);
     if (!where) return where.error();
     if (detail::memfs::names_itself(where->name) || where->trailing_slash) return error_of(EISDIR);
-    if (s.child(where->dir, where->name)) return error_of(EEXIST);  // anything, even a dangling symlink
+    if (s.child(where->dir, where->name))
+        return error_of(EEXIST);  // anything, even a dangling symlink
     auto const ino = s.create_inode(file_kind::regular, mode & ~s.options.umask);
     s.add_name(where->dir, where->name, ino);
     pending_op op;
@@ -121,7 +70,8 @@ PERSIST_DECL io_result<memory_fs::handle> memory_fs::create_exclusive(std::files
     return s.open(ino, false, true, false);
 }
 
-PERSIST_DECL io_result<memory_fs::handle> memory_fs::create_anonymous(std::filesystem::path const& dir, mode_t mode) {
+PERSIST_DECL io_result<memory_fs::handle> memory_fs::create_anonymous(
+    std::filesystem::path const& dir, mode_t mode) {
     notify({fs_op::create_anonymous, {}, {}});
     std::lock_guard const lock(state_->mutex);
     auto& s = *state_;
@@ -134,7 +84,8 @@ PERSIST_DECL io_result<memory_fs::handle> memory_fs::create_anonymous(std::files
     return s.open(ino, false, true, false);
 }
 
-PERSIST_DECL io_result<memory_fs::handle> memory_fs::open_append(std::filesystem::path const& p, mode_t mode) {
+PERSIST_DECL io_result<memory_fs::handle> memory_fs::open_append(std::filesystem::path const& p,
+                                                                 mode_t mode) {
     notify({fs_op::open_append, {}, {}});
     std::lock_guard const lock(state_->mutex);
     return detail::memfs::open_creating(*state_, p, mode, false, true);
@@ -159,8 +110,8 @@ PERSIST_DECL io_result<void> memory_fs::write(handle h, std::span<std::byte cons
     op.offset = offset;
     op.bytes = detail::memfs::copy_bytes(bytes);
     op.modified_ns = n.modified_ns;
-    op.what = "write " + std::to_string(bytes.size()) + " bytes at " + std::to_string(offset) + " to " +
-              s.path_of(file->inode);
+    op.what = "write " + std::to_string(bytes.size()) + " bytes at " + std::to_string(offset) +
+              " to " + s.path_of(file->inode);
     s.record(std::move(op));
     return {};
 }
@@ -173,7 +124,8 @@ PERSIST_DECL io_result<std::size_t> memory_fs::read(handle h, std::span<std::byt
     auto const& n = s.live.at(file->inode);
     if (n.kind == file_kind::directory) return error_of(EISDIR);
     if (file->offset >= n.data.size()) return std::size_t{0};
-    auto const count = std::min<std::size_t>(buffer.size(), n.data.size() - static_cast<std::size_t>(file->offset));
+    auto const count = std::min<std::size_t>(
+        buffer.size(), n.data.size() - static_cast<std::size_t>(file->offset));
     auto const from = n.data.begin() + static_cast<std::ptrdiff_t>(file->offset);
     std::copy(from, from + static_cast<std::ptrdiff_t>(count), buffer.begin());
     file->offset += count;
@@ -242,7 +194,8 @@ PERSIST_DECL io_result<void> memory_fs::close(handle h) {
     return {};
 }
 
-PERSIST_DECL io_result<void> memory_fs::rename(std::filesystem::path const& from, std::filesystem::path const& to) {
+PERSIST_DECL io_result<void> memory_fs::rename(std::filesystem::path const& from,
+                                               std::filesystem::path const& to) {
     notify({fs_op::rename, {}, {}});
     std::lock_guard const lock(state_->mutex);
     auto& s = *state_;
@@ -252,11 +205,13 @@ PERSIST_DECL io_result<void> memory_fs::rename(std::filesystem::path const& from
     follows = 0;
     auto dest = s.find_parent(to, follows);
     if (!dest) return dest.error();
-    if (detail::memfs::names_itself(source->name) || detail::memfs::names_itself(dest->name)) return error_of(EBUSY);
+    if (detail::memfs::names_itself(source->name) || detail::memfs::names_itself(dest->name))
+        return error_of(EBUSY);
     auto const moved = s.child(source->dir, source->name);
     if (!moved) return error_of(ENOENT);
     bool const moving_directory = s.live.at(*moved).kind == file_kind::directory;
-    if ((source->trailing_slash || dest->trailing_slash) && !moving_directory) return error_of(ENOTDIR);
+    if ((source->trailing_slash || dest->trailing_slash) && !moving_directory)
+        return error_of(ENOTDIR);
     auto const replaced = s.child(dest->dir, dest->name);
     if (replaced == moved) return {};  // two names of one inode: rename(2) does nothing
     if (moving_directory) {
@@ -279,7 +234,8 @@ PERSIST_DECL io_result<void> memory_fs::rename(std::filesystem::path const& from
     op.name = source->name;
     op.to_dir = dest->dir;
     op.to_name = dest->name;
-    op.what = "rename " + s.entry_path(source->dir, source->name) + " -> " + s.entry_path(dest->dir, dest->name);
+    op.what = "rename " + s.entry_path(source->dir, source->name) + " -> " +
+              s.entry_path(dest->dir, dest->name);
     s.remove_name(source->dir, source->name);
     if (replaced) {
         s.remove_name(dest->dir, dest->name);
@@ -299,7 +255,8 @@ PERSIST_DECL io_result<void> memory_fs::link_handle(handle h, std::filesystem::p
     auto const ino = file->inode;
     auto const& n = s.live.at(ino);
     if (n.kind == file_kind::directory) return error_of(EPERM);
-    if (n.links == 0 && !n.linkable) return error_of(ENOENT);  // unlinked, and not an O_TMPFILE file
+    if (n.links == 0 && !n.linkable)
+        return error_of(ENOENT);  // unlinked, and not an O_TMPFILE file
     int follows = 0;
     auto where = s.find_parent(p, follows);
     if (!where) return where.error();
@@ -316,7 +273,8 @@ PERSIST_DECL io_result<void> memory_fs::link_handle(handle h, std::filesystem::p
     return {};
 }
 
-PERSIST_DECL io_result<void> memory_fs::link(std::filesystem::path const& from, std::filesystem::path const& to) {
+PERSIST_DECL io_result<void> memory_fs::link(std::filesystem::path const& from,
+                                             std::filesystem::path const& to) {
     notify({fs_op::link, {}, {}});
     std::lock_guard const lock(state_->mutex);
     auto& s = *state_;
@@ -374,14 +332,16 @@ PERSIST_DECL io_result<void> memory_fs::sync_directory(std::filesystem::path con
     return {};
 }
 
-PERSIST_DECL io_result<void> memory_fs::make_directory(std::filesystem::path const& p, mode_t mode) {
+PERSIST_DECL io_result<void> memory_fs::make_directory(std::filesystem::path const& p,
+                                                       mode_t mode) {
     notify({fs_op::make_directory, {}, {}});
     std::lock_guard const lock(state_->mutex);
     auto& s = *state_;
     int follows = 0;
     auto where = s.find_parent(p, follows);
     if (!where) return where.error();
-    if (detail::memfs::names_itself(where->name) || s.child(where->dir, where->name)) return error_of(EEXIST);
+    if (detail::memfs::names_itself(where->name) || s.child(where->dir, where->name))
+        return error_of(EEXIST);
     auto const ino = s.create_inode(file_kind::directory, mode & ~s.options.umask);
     s.add_name(where->dir, where->name, ino);
     pending_op op;
@@ -443,7 +403,8 @@ PERSIST_DECL io_result<void> memory_fs::set_owner(handle h, uid_t owner, gid_t g
     uid_t const new_owner = owner == static_cast<uid_t>(-1) ? n.owner : owner;
     gid_t const new_group = group == static_cast<gid_t>(-1) ? n.group : group;
     // Without CAP_CHOWN: only the owner may change the group, to its own.
-    if (!s.may_chown && (new_owner != n.owner || n.owner != s.owner || (new_group != n.group && new_group != s.group))) {
+    if (!s.may_chown && (new_owner != n.owner || n.owner != s.owner ||
+                         (new_group != n.group && new_group != s.group))) {
         return error_of(EPERM);
     }
     n.owner = new_owner;
@@ -459,7 +420,8 @@ PERSIST_DECL io_result<void> memory_fs::set_owner(handle h, uid_t owner, gid_t g
     return {};
 }
 
-PERSIST_DECL io_result<std::filesystem::path> memory_fs::read_symlink(std::filesystem::path const& p) {
+PERSIST_DECL io_result<std::filesystem::path> memory_fs::read_symlink(
+    std::filesystem::path const& p) {
     std::lock_guard const lock(state_->mutex);
     auto ino = state_->find(p, false);
     if (!ino) return ino.error();
@@ -468,7 +430,8 @@ PERSIST_DECL io_result<std::filesystem::path> memory_fs::read_symlink(std::files
     return std::filesystem::path(n.target);
 }
 
-PERSIST_DECL io_result<std::vector<std::string>> memory_fs::list_directory(std::filesystem::path const& dir) {
+PERSIST_DECL io_result<std::vector<std::string>> memory_fs::list_directory(
+    std::filesystem::path const& dir) {
     std::lock_guard const lock(state_->mutex);
     auto ino = state_->find(dir, true);
     if (!ino) return ino.error();
@@ -476,7 +439,8 @@ PERSIST_DECL io_result<std::vector<std::string>> memory_fs::list_directory(std::
     if (n.kind != file_kind::directory) return error_of(ENOTDIR);
     std::vector<std::string> names;
     names.reserve(n.entries.size());
-    for (auto const& entry : n.entries) names.push_back(entry.first);
+    for (auto const& entry : n.entries)
+        names.push_back(entry.first);
     return names;
 }
 
@@ -503,14 +467,16 @@ PERSIST_DECL mode_t memory_fs::umask() {
     return state_->options.umask;
 }
 
-PERSIST_DECL io_result<void> memory_fs::symlink(std::filesystem::path const& target, std::filesystem::path const& link) {
+PERSIST_DECL io_result<void> memory_fs::symlink(std::filesystem::path const& target,
+                                                std::filesystem::path const& link) {
     std::lock_guard const lock(state_->mutex);
     auto& s = *state_;
     if (target.empty()) return error_of(ENOENT);
     int follows = 0;
     auto where = s.find_parent(link, follows);
     if (!where) return where.error();
-    if (detail::memfs::names_itself(where->name) || s.child(where->dir, where->name)) return error_of(EEXIST);
+    if (detail::memfs::names_itself(where->name) || s.child(where->dir, where->name))
+        return error_of(EEXIST);
     if (where->trailing_slash) return error_of(ENOENT);
     auto const ino = s.create_inode(file_kind::symlink, 0777);
     s.live.at(ino).target = target.native();
@@ -534,83 +500,6 @@ PERSIST_DECL void memory_fs::set_umask(mode_t mask) {
 PERSIST_DECL memory_fs_options memory_fs::options() const {
     std::lock_guard const lock(state_->mutex);
     return state_->options;
-}
-
-// --- the crash model -------------------------------------------------------------
-
-PERSIST_DECL crash_result memory_fs::crash(crash_options const& options) const {
-    std::lock_guard const lock(state_->mutex);
-    return state_->crash(options);
-}
-
-PERSIST_DECL memory_image memory_fs::process_crash() const {
-    std::lock_guard const lock(state_->mutex);
-    auto t = state_->live_tree();
-    detail::memfs::prune(t);
-    auto key = detail::memfs::canonical_key(t);
-    return detail::memfs::image_access::make(std::make_shared<detail::memfs::tree const>(std::move(t)),
-                                             "process crash: the live view", std::move(key));
-}
-
-PERSIST_DECL memory_image memory_fs::process_crash_during_write(handle h, std::span<std::byte const> applied) const {
-    std::lock_guard const lock(state_->mutex);
-    auto& s = *state_;
-    auto t = s.live_tree();
-    if (auto const* file = s.file_of(h); file != nullptr && file->writable && !applied.empty()) {
-        pending_op op;
-        op.kind = op_kind::write;
-        op.inode = file->inode;
-        op.offset = file->append ? s.live.at(file->inode).data.size() : file->offset;
-        op.bytes = detail::memfs::copy_bytes(applied);
-        detail::memfs::apply(t, op);
-    }
-    detail::memfs::prune(t);
-    auto key = detail::memfs::canonical_key(t);
-    return detail::memfs::image_access::make(
-        std::make_shared<detail::memfs::tree const>(std::move(t)),
-        "process crash during a write, " + std::to_string(applied.size()) + " bytes of it applied", std::move(key));
-}
-
-PERSIST_DECL memory_image memory_fs::durable_image() const {
-    std::lock_guard const lock(state_->mutex);
-    auto t = state_->durable;
-    detail::memfs::prune(t);
-    auto key = detail::memfs::canonical_key(t);
-    return detail::memfs::image_access::make(std::make_shared<detail::memfs::tree const>(std::move(t)),
-                                             "the durable view", std::move(key));
-}
-
-PERSIST_DECL memory_fs memory_fs::reboot(memory_image const& image, memory_fs_options options) {
-    auto state = std::make_shared<detail::memfs::state>(options);
-    state->boot(detail::memfs::image_access::tree_of(image));
-    return memory_fs(std::move(state));
-}
-
-PERSIST_DECL void memory_fs::sync_all() {
-    std::lock_guard const lock(state_->mutex);
-    state_->persist([](pending_op const&) { return true; });
-}
-
-PERSIST_DECL std::vector<std::string> memory_fs::pending_operations() const {
-    std::lock_guard const lock(state_->mutex);
-    std::vector<std::string> lines;
-    for (auto const& op : state_->pending) lines.push_back("#" + std::to_string(op.sequence) + " " + op.what);
-    return lines;
-}
-
-PERSIST_DECL io_result<void> memory_fs::drop_dirty_data(handle h) {
-    std::lock_guard const lock(state_->mutex);
-    auto& s = *state_;
-    auto* file = s.file_of(h);
-    if (file == nullptr) return error_of(EBADF);
-    auto const ino = file->inode;
-    std::erase_if(s.pending, [&](pending_op const& op) { return op.inode == ino && op.is_data(); });
-    return {};
-}
-
-PERSIST_DECL void memory_fs::set_crash_point_observer(std::function<void(crash_point const&)> observer) {
-    std::lock_guard const lock(state_->mutex);
-    state_->observer = std::move(observer);
 }
 
 }  // namespace persist
