@@ -44,6 +44,8 @@ PERSIST_DECL std::string escape_json_pointer_token(std::string_view token);
 ///   array is not an index.
 [[nodiscard]] PERSIST_DECL result<boost::json::value const*> find_at_pointer(boost::json::value const& root,
                                                                             std::string_view pointer);
+[[nodiscard]] PERSIST_DECL result<boost::json::value*> find_at_pointer(boost::json::value& root,
+                                                                      std::string_view pointer);
 
 /// Makes the value at pointer equal to v. Missing object members on the way
 /// are created as empty objects. In an array, an existing index replaces that
@@ -64,6 +66,10 @@ PERSIST_DECL std::string escape_json_pointer_token(std::string_view token);
 /// errc::invalid_input for "" (the root cannot be removed). root is
 /// unchanged after an error.
 [[nodiscard]] PERSIST_DECL result<bool> erase_at_pointer(boost::json::value& root, std::string_view pointer);
+
+/// How messages name v's kind: "an object", "an array", "a string",
+/// "a number", "a boolean" or "null".
+PERSIST_DECL std::string_view json_kind_phrase(boost::json::value const& v) noexcept;
 
 /// Merges overlay into base, the way the settings store merges its scopes:
 /// where both hold an object, their members merge recursively (base keeps

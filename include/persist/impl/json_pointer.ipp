@@ -8,6 +8,7 @@
 
 #include <limits>
 #include <optional>
+#include <utility>
 
 namespace persist {
 
@@ -20,20 +21,6 @@ inline std::string pointer_prefix(std::vector<std::string> const& tokens, std::s
     std::string prefix = "'";
     for (std::size_t i = 0; i < count; ++i) prefix.append("/").append(escape_json_pointer_token(tokens[i]));
     return prefix + "'";
-}
-
-inline std::string_view kind_name(boost::json::value const& v) noexcept {
-    switch (v.kind()) {
-        case boost::json::kind::null: return "null";
-        case boost::json::kind::bool_: return "a boolean";
-        case boost::json::kind::int64:
-        case boost::json::kind::uint64:
-        case boost::json::kind::double_: return "a number";
-        case boost::json::kind::string: return "a string";
-        case boost::json::kind::array: return "an array";
-        case boost::json::kind::object: return "an object";
-    }
-    return "a value";
 }
 
 /// An array index token: "0", or digits without a leading zero. "-" and
@@ -127,7 +114,7 @@ error walk_error(walk_result<Value> const& at, std::vector<std::string> const& t
     }
     return pointer_error(where, errc::type_mismatch,
                          "cannot follow " + whole + " through " + parent + ", which is " +
-                             std::string(kind_name(*at.value)) + ", not an object or array");
+                             std::string(json_kind_phrase(*at.value)) + ", not an object or array");
 }
 
 }  // namespace detail
@@ -178,6 +165,12 @@ PERSIST_DECL result<boost::json::value const*> find_at_pointer(boost::json::valu
     auto const at = detail::walk(root, *tokens, tokens->size());
     if (at.stop != detail::walk_stop::none) return detail::walk_error(at, *tokens, pointer, stage::read);
     return at.value;
+}
+
+PERSIST_DECL result<boost::json::value*> find_at_pointer(boost::json::value& root, std::string_view pointer) {
+    auto found = find_at_pointer(std::as_const(root), pointer);
+    if (!found) return found.error();
+    return const_cast<boost::json::value*>(*found);  // it lives in root, which is not const
 }
 
 PERSIST_DECL result<void> set_at_pointer(boost::json::value& root, std::string_view pointer, boost::json::value v) {
@@ -258,6 +251,20 @@ PERSIST_DECL result<bool> erase_at_pointer(boost::json::value& root, std::string
     auto stopped = at;
     stopped.stop = detail::walk_stop::through_scalar;
     return detail::walk_error(stopped, *tokens, pointer, stage::validate);
+}
+
+PERSIST_DECL std::string_view json_kind_phrase(boost::json::value const& v) noexcept {
+    switch (v.kind()) {
+        case boost::json::kind::null: return "null";
+        case boost::json::kind::bool_: return "a boolean";
+        case boost::json::kind::int64:
+        case boost::json::kind::uint64:
+        case boost::json::kind::double_: return "a number";
+        case boost::json::kind::string: return "a string";
+        case boost::json::kind::array: return "an array";
+        case boost::json::kind::object: return "an object";
+    }
+    return "a value";
 }
 
 PERSIST_DECL void merge_json(boost::json::value& base, boost::json::value const& overlay) {

@@ -1,0 +1,328 @@
+// The settings store: its contract over every cell of the policy matrix,
+// then its logic (merge, pointers, typed access, validation, the cache) and
+// its behaviour between real processes on posix_fs.
+#include <persist/store/settings_store.hpp>
+
+#include "support/fs_inspect.hpp"
+#include "support/policy_matrix.hpp"
+#include "support/temp_directory.hpp"
+
+#include <persist/durability/no_sync.hpp>
+#include <persist/fs/counting_fs.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace persist::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::string_literals;
+using scope = settings_scope;
+
+// A hand-edited file with a typo: a doubled comma on line 3, column 14.
+std::string const hand_edited = "{\n  \"theme\": \"dark\",\n  \"font\": 12,,\n  \"tabs\": 4\n}\n";
+constexpr char const* hand_edited_position = "line 3, column 14";
+
+/// The error every operation on a scope with hand_edited in it must give.
+template <class T>
+void check_corrupt(result<T> const& r, std::filesystem::path const& file, char const* operation) {
+    BOOST_TEST_CONTEXT(operation) {
+        BOOST_TEST_REQUIRE(r.has_error());
+        BOOST_TEST((r.error().stage() == stage::parse));
+        BOOST_TEST(r.error().code() == make_error_code(errc::corrupt_data));
+        BOOST_TEST(r.error().path() == file);
+        BOOST_TEST(r.error().detail().rfind(hand_edited_position, 0) == 0, r.error().detail());
+        BOOST_TEST(r.error().message().find("cannot parse '" + file.string() + "' (" + hand_edited_position) == 0,
+                   r.error().message());
+    }
+}
+
+template <class T>
+void check_failure(result<T> const& r, stage where, errc code, std::string const& in_detail) {
+    BOOST_TEST_REQUIRE(r.has_error());
+    BOOST_TEST((r.error().stage() == where), to_string(r.error().stage()));
+    BOOST_TEST(r.error().code() == make_error_code(code), r.error().code().message());
+    BOOST_TEST(r.error().detail().find(in_detail) != std::string::npos, r.error().detail());
+}
+
+/// Real files for the tests that need posix_fs: a global file under a
+/// "home" directory and a local one under a "project", neither created yet.
+struct posix_files {
+    temp_directory dir;
+    std::filesystem::path global = dir / "home" / "settings.json";
+    std::filesystem::path local = dir / "project" / ".app" / "settings.json";
+};
+
+void write_by_hand(std::filesystem::path const& p, std::string const& bytes) {
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+std::string on_disk(std::filesystem::path const& p) { return content_of(posix_fs{}, p); }
+
+/// Waits for a forked child; true if it exited with status 0.
+bool child_succeeded(pid_t child) {
+    int status = 0;
+    while (::waitpid(child, &status, 0) == -1 && errno == EINTR) {
+    }
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(settings_store_contract)
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(writes_formatted_private_file_and_reads_it_back, Combo, policy_matrix) {
+    matrix_fixture<Combo> f;
+    auto const global = f.env.root() / "global.json";
+    auto const local = f.env.root() / "project" / "local.json";
+    basic_settings_store<typename Combo::atomic_file_type> store(global, local, {}, f.make());
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/ui/font/size", 14).has_value());
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/ui/theme", "dark").has_value());
+    BOOST_TEST_REQUIRE(store.set(scope::global, "/ui/theme", "light").has_value());
+    BOOST_TEST(content_of(f.env.fs, local) ==
+               "{\n  \"ui\": {\n    \"font\": {\n      \"size\": 14\n    },\n    \"theme\": \"dark\"\n  }\n}\n");
+    BOOST_TEST(mode_of(f.env.fs, local) == 0600u);
+    BOOST_TEST((entries_of(f.env.fs, f.env.root()) == std::vector{"global.json"s, "global.json.lock"s, "project"s}));
+    BOOST_TEST((entries_of(f.env.fs, f.env.root() / "project") == std::vector{"local.json"s, "local.json.lock"s}));
+    BOOST_TEST(temp_files_in(f.env.fs, f.env.temp_root()).empty());
+    BOOST_TEST(store.get("/ui/theme").value() == json::value("dark"));
+
+    // An existing file keeps its mode; a second store reads what the first wrote.
+    set_mode_of(f.env.fs, local, 0640);
+    BOOST_TEST_REQUIRE(store.erase(scope::local, "/ui/theme").value());
+    BOOST_TEST(mode_of(f.env.fs, local) == 0640u);
+    basic_settings_store<typename Combo::atomic_file_type> other(global, local, {}, f.make());
+    BOOST_TEST(other.get("").value() == json::parse(R"({"ui": {"theme": "light", "font": {"size": 14}}})"));
+}
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(keeps_backup_of_previous_version, Combo, policy_matrix) {
+    matrix_fixture<Combo> f;
+    auto const file = f.env.root() / "settings.json";
+    settings_options options;
+    options.keep_backup = true;
+    basic_settings_store<typename Combo::atomic_file_type> store(f.env.root() / "g.json", file, options, f.make());
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/n", 1).has_value());
+    auto const first = content_of(f.env.fs, file);
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/n", 2).has_value());
+    BOOST_TEST(content_of(f.env.fs, file.string() + ".bak") == first);
+    BOOST_TEST(content_of(f.env.fs, file) == "{\n  \"n\": 2\n}\n");
+}
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(corrupt_file_is_never_overwritten, Combo, policy_matrix) {
+    matrix_fixture<Combo> f;
+    auto const file = f.env.root() / "settings.json";
+    BOOST_TEST_REQUIRE(f.make().replace(file, hand_edited).has_value());
+    basic_settings_store<typename Combo::atomic_file_type> store(f.env.root() / "g.json", file, {}, f.make());
+    auto const untouched = [&] {
+        BOOST_TEST(content_of(f.env.fs, file) == hand_edited);
+        BOOST_TEST((entries_of(f.env.fs, f.env.root()) == std::vector{"settings.json"s, "settings.json.lock"s}));
+        BOOST_TEST(temp_files_in(f.env.fs, f.env.temp_root()).empty());
+    };
+    check_corrupt(store.get("/theme"), file, "get merged");
+    check_corrupt(store.get(scope::local, "/theme"), file, "get local");
+    check_corrupt(store.set(scope::local, "/theme", "light"), file, "set");
+    untouched();
+    check_corrupt(store.save(scope::local, json::object{{"theme", "light"}}), file, "save");
+    untouched();
+    check_corrupt(store.erase(scope::local, "/theme"), file, "erase");
+    untouched();
+    check_corrupt(store.add_unique(scope::local, "/list", 1), file, "add_unique");
+    untouched();
+    check_corrupt(store.add_provider(scope::local, "p"), file, "add_provider");
+    untouched();
+    check_corrupt(store.add_model(scope::local, "p", "m"), file, "add_model");
+    untouched();
+    // The other scope still works alone.
+    BOOST_TEST_REQUIRE(store.set(scope::global, "/theme", "light").has_value());
+    BOOST_TEST(store.get(scope::global, "/theme").value() == json::value("light"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(settings_store_logic)
+
+BOOST_AUTO_TEST_CASE(merged_view_takes_local_over_global_deeply) {
+    posix_files files;
+    settings_store store(files.global, files.local);
+    BOOST_TEST_REQUIRE(store.save(scope::global, json::parse(R"({
+        "ui": {"theme": "light", "font": {"size": 12, "family": "mono"}},
+        "plugins": ["a", "b"], "telemetry": true, "only_global": 1})").as_object()).has_value());
+    BOOST_TEST_REQUIRE(store.save(scope::local, json::parse(R"({
+        "ui": {"font": {"size": 14}}, "plugins": ["c"], "telemetry": {"off": true}, "only_local": 2})").as_object())
+                           .has_value());
+    BOOST_TEST(store.get("").value() == json::parse(R"({
+        "ui": {"theme": "light", "font": {"size": 14, "family": "mono"}},
+        "plugins": ["c"], "telemetry": {"off": true}, "only_global": 1, "only_local": 2})"));
+    BOOST_TEST(store.get("/ui/font/size").value() == json::value(14));
+    BOOST_TEST(store.get("/ui/font/family").value() == json::value("mono"));
+    BOOST_TEST(store.get(scope::global, "/ui/font/size").value() == json::value(12));
+    BOOST_TEST(store.get(scope::local, "/ui/font").value() == json::parse(R"({"size": 14})"));
+    check_failure(store.get(scope::local, "/ui/theme"), stage::read, errc::not_found, "'/ui/theme'");
+    BOOST_TEST(store.get(scope::local, "/ui/theme").error().path() == files.local);
+
+    auto const missing = store.get("/ui/colour");
+    check_failure(missing, stage::read, errc::not_found, "no value at '/ui/colour'");
+    BOOST_TEST(missing.error().path() == files.local);
+    BOOST_TEST(missing.error().detail().find(files.global.string()) != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(missing_files_are_empty_settings_and_reads_create_nothing) {
+    posix_files files;
+    settings_store store(files.global, files.local);
+    BOOST_TEST(store.get("").value() == json::value(json::object()));
+    BOOST_TEST(store.get(scope::global, "").value() == json::value(json::object()));
+    check_failure(store.get("/a"), stage::read, errc::not_found, "'/a'");
+    BOOST_TEST(!store.erase(scope::local, "/a").value());
+    BOOST_TEST(!std::filesystem::exists(files.dir / "home"));
+    BOOST_TEST(!std::filesystem::exists(files.local));  // erase of nothing writes nothing
+}
+
+BOOST_AUTO_TEST_CASE(blank_file_is_empty_settings_but_not_a_non_object) {
+    posix_files files;
+    write_by_hand(files.local, " \n\t\n");
+    write_by_hand(files.global, "[1, 2]\n");
+    settings_store store(files.global, files.local);
+    BOOST_TEST(store.get(scope::local, "").value() == json::value(json::object()));
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/a", 1).has_value());
+    BOOST_TEST(on_disk(files.local) == "{\n  \"a\": 1\n}\n");
+
+    check_failure(store.get(scope::global, ""), stage::parse, errc::type_mismatch, "the top level is an array");
+    check_failure(store.set(scope::global, "/a", 1), stage::parse, errc::type_mismatch, "not an object");
+    BOOST_TEST(on_disk(files.global) == "[1, 2]\n");
+}
+
+BOOST_AUTO_TEST_CASE(pointers_with_escapes_name_keys_with_slash_and_tilde) {
+    posix_files files;
+    settings_store store(files.global, files.local);
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/a~1b/m~0n", "x").has_value());
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/~01", "tilde-one").has_value());
+    BOOST_TEST(on_disk(files.local) == "{\n  \"a/b\": {\n    \"m~n\": \"x\"\n  },\n  \"~1\": \"tilde-one\"\n}\n");
+    BOOST_TEST(store.get("/a~1b/m~0n").value() == json::value("x"));
+    BOOST_TEST(store.get("/~01").value() == json::value("tilde-one"));
+    check_failure(store.get("/a~1b/m~0n/deeper"), stage::read, errc::type_mismatch, "'/a~1b/m~0n'");
+    check_failure(store.set(scope::local, "/a~1b/m~0n/deeper", 1), stage::validate, errc::type_mismatch,
+                  "'/a~1b/m~0n/deeper'");
+    check_failure(store.set(scope::local, "/bad~2", 1), stage::validate, errc::invalid_input, "'/bad~2'");
+    check_failure(store.get("no-slash"), stage::validate, errc::invalid_input, "'no-slash'");
+    BOOST_TEST(on_disk(files.local) == "{\n  \"a/b\": {\n    \"m~n\": \"x\"\n  },\n  \"~1\": \"tilde-one\"\n}\n");
+}
+
+BOOST_AUTO_TEST_CASE(typed_access_converts_or_names_the_mismatch) {
+    posix_files files;
+    settings_store store(files.global, files.local);
+    BOOST_TEST_REQUIRE(store.save(scope::global, json::parse(R"({
+        "tabs": 4, "theme": "dark", "plugins": ["a", "b"], "ratio": 1.5, "on": true})").as_object()).has_value());
+    BOOST_TEST(store.get_as<int>("/tabs").value() == 4);
+    BOOST_TEST(store.get_as<std::string>("/theme").value() == "dark");
+    BOOST_TEST((store.get_as<std::vector<std::string>>("/plugins").value() == std::vector{"a"s, "b"s}));
+    BOOST_TEST(store.get_as<double>(scope::global, "/ratio").value() == 1.5);
+    BOOST_TEST(store.get_as<bool>("/on").value());
+
+    auto const mismatch = store.get_as<int>("/theme");
+    check_failure(mismatch, stage::read, errc::type_mismatch, "'/theme' holds a string (\"dark\")");
+    BOOST_TEST(mismatch.error().detail().find("does not convert to int") != std::string::npos, mismatch.error().detail());
+    BOOST_TEST(mismatch.error().path() == files.local);
+    check_failure(store.get_as<std::string>(scope::global, "/plugins"), stage::read, errc::type_mismatch,
+                  "holds an array");
+    check_failure(store.get_as<int>("/absent"), stage::read, errc::not_found, "'/absent'");
+    BOOST_CHECK_THROW((void)store.get_as<int>("/theme").value(), persist::exception);
+}
+
+BOOST_AUTO_TEST_CASE(validation_hook_rejects_and_nothing_is_written) {
+    posix_files files;
+    std::vector<std::pair<scope, json::object>> seen;
+    settings_options options;
+    options.validator = [&](scope s, json::object const& content) -> result<void> {
+        seen.emplace_back(s, content);
+        if (auto const* theme = content.if_contains("theme"); theme != nullptr && !theme->is_string()) {
+            return reject_settings("theme must be a string");
+        }
+        return {};
+    };
+    settings_store store(files.global, files.local, options);
+
+    // Rejected on a scope with no file yet: the file is never created.
+    check_failure(store.set(scope::global, "/theme", 5), stage::validate, errc::validation_failed,
+                  "theme must be a string");
+    BOOST_TEST(!std::filesystem::exists(files.global));
+
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/theme", "dark").has_value());
+    auto const accepted = on_disk(files.local);
+    auto const rejected = store.save(scope::local, json::object{{"theme", false}});
+    check_failure(rejected, stage::validate, errc::validation_failed, "theme must be a string");
+    BOOST_TEST(rejected.error().path() == files.local);
+    BOOST_TEST(on_disk(files.local) == accepted);
+    check_failure(store.add_unique(scope::local, "/theme/x", 1), stage::validate, errc::type_mismatch, "'/theme'");
+
+    BOOST_TEST_REQUIRE(seen.size() == 3u);  // the two rejections and the accepted set; not the type mismatch
+    BOOST_TEST((seen[1].first == scope::local));
+    BOOST_TEST(seen[1].second == (json::object{{"theme", "dark"}}));
+    BOOST_TEST(seen[2].second == (json::object{{"theme", false}}));
+}
+
+BOOST_AUTO_TEST_CASE(add_unique_and_its_wrappers_append_once) {
+    posix_files files;
+    settings_store store(files.global, files.local);
+    BOOST_TEST(store.add_provider(scope::global, "openai").value());
+    BOOST_TEST(store.add_provider(scope::global, "anthropic").value());
+    BOOST_TEST(!store.add_provider(scope::global, "openai").value());
+    BOOST_TEST(store.add_model(scope::global, "openai", "gpt-4o").value());
+    BOOST_TEST(store.add_model(scope::global, "azure/openai", "gpt-4o").value());
+    BOOST_TEST(!store.add_model(scope::global, "openai", "gpt-4o").value());
+    BOOST_TEST(store.add_unique(scope::global, "/deep/list", json::object{{"k", 1}}).value());
+    BOOST_TEST(!store.add_unique(scope::global, "/deep/list", json::object{{"k", 1}}).value());
+    BOOST_TEST(store.get(scope::global, "").value() == json::parse(R"({
+        "providers": ["openai", "anthropic"],
+        "models": {"openai": ["gpt-4o"], "azure/openai": ["gpt-4o"]},
+        "deep": {"list": [{"k": 1}]}})"));
+    auto const before = on_disk(files.global);
+    check_failure(store.add_unique(scope::global, "/deep", 1), stage::validate, errc::type_mismatch,
+                  "'/deep', which holds an object, not an array");
+    BOOST_TEST(on_disk(files.global) == before);
+}
+
+BOOST_AUTO_TEST_CASE(writes_nothing_when_nothing_changes) {
+    posix_files files;
+    counting_fs<> fs;
+    using store_type = basic_settings_store<atomic_file<counting_fs<>, no_sync, sibling_temp>>;
+    store_type store(files.global, files.local, {}, store_type::atomic_file_type(fs));
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/a", json::array{1, 2}).has_value());
+    BOOST_TEST(fs.count(fs_op::rename) == 1u);
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/a", json::array{1, 2}).has_value());
+    BOOST_TEST(!store.erase(scope::local, "/b").value());
+    BOOST_TEST(!store.add_unique(scope::local, "/a", 2).value());
+    BOOST_TEST(fs.count(fs_op::rename) == 1u);
+    BOOST_TEST_REQUIRE(store.save(scope::local, json::object{{"a", json::array{1, 2}}}).has_value());
+    BOOST_TEST(fs.count(fs_op::rename) == 2u);  // save always writes
+}
+
+BOOST_AUTO_TEST_CASE(refuses_numbers_json_cannot_hold) {
+    posix_files files;
+    settings_store store(files.global, files.local);
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/ok", 1.5).has_value());
+    auto const before = on_disk(files.local);
+    check_failure(store.set(scope::local, "/x/y", std::numeric_limits<double>::quiet_NaN()), stage::validate,
+                  errc::invalid_input, "'/x/y' is not a finite number");
+    check_failure(store.add_unique(scope::local, "/list", std::numeric_limits<double>::infinity()), stage::validate,
+                  errc::invalid_input, "'/list/0'");
+    BOOST_TEST(on_disk(files.local) == before);
+    check_failure(store.set(scope::local, "", 1), stage::validate, errc::type_mismatch, "must be an object");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace persist::test
