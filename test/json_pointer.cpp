@@ -22,7 +22,8 @@ void check_failure(result<T> const& r, stage where, errc code, std::string const
     BOOST_TEST_REQUIRE(r.has_error());
     BOOST_TEST((r.error().stage() == where));
     BOOST_TEST(r.error().code() == make_error_code(code), r.error().code().message());
-    BOOST_TEST(r.error().detail().find("'" + pointer + "'") != std::string::npos, r.error().detail());
+    BOOST_TEST(r.error().detail().find("'" + pointer + "'") != std::string::npos,
+               r.error().detail());
     BOOST_TEST(r.error().path().empty());
 }
 
@@ -62,18 +63,12 @@ BOOST_AUTO_TEST_CASE(finds_every_example_of_rfc_6901) {
         json::value expected;
     };
     example const examples[] = {
-        {"", doc},
-        {"/foo", json::array{"bar", "baz"}},
-        {"/foo/0", "bar"},
-        {"/", 0},
-        {"/a~1b", 1},
-        {"/c%d", 2},
-        {"/e^f", 3},
-        {"/g|h", 4},
-        {"/i\\j", 5},
-        {"/k\"l", 6},
-        {"/ ", 7},
-        {"/m~0n", 8},
+        {"", doc},         {"/foo", json::array{"bar", "baz"}},
+        {"/foo/0", "bar"}, {"/", 0},
+        {"/a~1b", 1},      {"/c%d", 2},
+        {"/e^f", 3},       {"/g|h", 4},
+        {"/i\\j", 5},      {"/k\"l", 6},
+        {"/ ", 7},         {"/m~0n", 8},
     };
     for (auto const& e : examples) {
         BOOST_TEST_CONTEXT("pointer '" << e.pointer << "'") {
@@ -89,13 +84,16 @@ BOOST_AUTO_TEST_CASE(find_tells_missing_from_mistyped) {
     check_failure(find_at_pointer(doc, "/a/missing"), stage::read, errc::not_found, "/a/missing");
     check_failure(find_at_pointer(doc, "/a/list/2"), stage::read, errc::not_found, "/a/list/2");
     check_failure(find_at_pointer(doc, "/a/list/-"), stage::read, errc::not_found, "/a/list/-");
-    check_failure(find_at_pointer(doc, "/a/n/deeper"), stage::read, errc::type_mismatch, "/a/n/deeper");
+    check_failure(find_at_pointer(doc, "/a/n/deeper"), stage::read, errc::type_mismatch,
+                  "/a/n/deeper");
     check_failure(find_at_pointer(doc, "/a/list/x"), stage::read, errc::invalid_input, "/a/list/x");
-    check_failure(find_at_pointer(doc, "/a/list/01"), stage::read, errc::invalid_input, "/a/list/01");
+    check_failure(find_at_pointer(doc, "/a/list/01"), stage::read, errc::invalid_input,
+                  "/a/list/01");
     auto const through = find_at_pointer(doc, "/a/n/deeper");
-    BOOST_TEST(through.error().detail() ==
-                   "cannot follow '/a/n/deeper' through '/a/n', which is a number, not an object or array",
-               through.error().detail());
+    BOOST_TEST(
+        through.error().detail() ==
+            "cannot follow '/a/n/deeper' through '/a/n', which is a number, not an object or array",
+        through.error().detail());
     auto const huge = find_at_pointer(doc, "/a/list/99999999999999999999999");
     BOOST_TEST(huge.error().code() == make_error_code(errc::not_found));
 }
@@ -123,12 +121,18 @@ BOOST_AUTO_TEST_CASE(set_replaces_or_appends_array_elements) {
 BOOST_AUTO_TEST_CASE(set_refuses_scalars_and_bad_indexes_and_changes_nothing) {
     json::value const original = json::parse(R"({"n": 5, "s": "text", "list": [1, 2]})");
     json::value doc = original;
-    check_failure(set_at_pointer(doc, "/n/deeper", 1), stage::validate, errc::type_mismatch, "/n/deeper");
-    check_failure(set_at_pointer(doc, "/s/a/b/c", 1), stage::validate, errc::type_mismatch, "/s/a/b/c");
-    check_failure(set_at_pointer(doc, "/list/x", 1), stage::validate, errc::invalid_input, "/list/x");
-    check_failure(set_at_pointer(doc, "/list/2", 1), stage::validate, errc::invalid_input, "/list/2");
-    check_failure(set_at_pointer(doc, "/list/-/a", 1), stage::validate, errc::invalid_input, "/list/-/a");
-    check_failure(set_at_pointer(doc, "/list/01", 1), stage::validate, errc::invalid_input, "/list/01");
+    check_failure(set_at_pointer(doc, "/n/deeper", 1), stage::validate, errc::type_mismatch,
+                  "/n/deeper");
+    check_failure(set_at_pointer(doc, "/s/a/b/c", 1), stage::validate, errc::type_mismatch,
+                  "/s/a/b/c");
+    check_failure(set_at_pointer(doc, "/list/x", 1), stage::validate, errc::invalid_input,
+                  "/list/x");
+    check_failure(set_at_pointer(doc, "/list/2", 1), stage::validate, errc::invalid_input,
+                  "/list/2");
+    check_failure(set_at_pointer(doc, "/list/-/a", 1), stage::validate, errc::invalid_input,
+                  "/list/-/a");
+    check_failure(set_at_pointer(doc, "/list/01", 1), stage::validate, errc::invalid_input,
+                  "/list/01");
     check_failure(set_at_pointer(doc, "/bad~", 1), stage::validate, errc::invalid_input, "/bad~");
     BOOST_TEST(doc == original);
     json::value scalar = 7;
@@ -153,7 +157,8 @@ BOOST_AUTO_TEST_CASE(erase_keeps_order_and_reports_whether_it_removed) {
 }
 
 BOOST_AUTO_TEST_CASE(merge_is_deep_for_objects_and_replaces_everything_else) {
-    json::value base = json::parse(R"({"ui": {"theme": "light", "font": {"size": 12, "family": "mono"}},
+    json::value base =
+        json::parse(R"({"ui": {"theme": "light", "font": {"size": 12, "family": "mono"}},
                                        "list": [1, 2, 3], "n": 1, "obj": {"x": 1}, "s": "keep"})");
     json::value const overlay = json::parse(R"({"ui": {"font": {"size": 14}, "new": true},
                                                "list": [9], "n": {"now": "object"}, "obj": 5, "extra": null})");

@@ -29,7 +29,8 @@ namespace persist {
 /// {"a/b", "m~n"}, and "" gives none.
 /// Errors: stage::validate, errc::invalid_input when pointer is not empty
 /// and does not start with '/', or has a '~' not followed by '0' or '1'.
-[[nodiscard]] PERSIST_DECL result<std::vector<std::string>> parse_json_pointer(std::string_view pointer);
+[[nodiscard]] PERSIST_DECL result<std::vector<std::string>> parse_json_pointer(
+    std::string_view pointer);
 
 /// One reference token escaped for a pointer: "a/b~" gives "a~1b~0".
 PERSIST_DECL std::string escape_json_pointer_token(std::string_view token);
@@ -42,10 +43,10 @@ PERSIST_DECL std::string escape_json_pointer_token(std::string_view token);
 ///   boolean or null;
 /// - errc::invalid_input: the pointer is malformed, or a token applied to an
 ///   array is not an index.
-[[nodiscard]] PERSIST_DECL result<boost::json::value const*> find_at_pointer(boost::json::value const& root,
-                                                                            std::string_view pointer);
+[[nodiscard]] PERSIST_DECL result<boost::json::value const*> find_at_pointer(
+    boost::json::value const& root, std::string_view pointer);
 [[nodiscard]] PERSIST_DECL result<boost::json::value*> find_at_pointer(boost::json::value& root,
-                                                                      std::string_view pointer);
+                                                                       std::string_view pointer);
 
 /// Makes the value at pointer equal to v. Missing object members on the way
 /// are created as empty objects. In an array, an existing index replaces that
@@ -55,7 +56,8 @@ PERSIST_DECL std::string escape_json_pointer_token(std::string_view token);
 ///   boolean or null (nothing is created to replace it);
 /// - errc::invalid_input: the pointer is malformed; a token applied to an
 ///   array is not an index, is past the end, or is "-" before the last token.
-[[nodiscard]] PERSIST_DECL result<void> set_at_pointer(boost::json::value& root, std::string_view pointer,
+[[nodiscard]] PERSIST_DECL result<void> set_at_pointer(boost::json::value& root,
+                                                       std::string_view pointer,
                                                        boost::json::value v);
 
 /// Removes the value at pointer, keeping the order of the other object
@@ -65,7 +67,8 @@ PERSIST_DECL std::string escape_json_pointer_token(std::string_view token);
 /// Errors: as find_at_pointer's other errors, with stage::validate; also
 /// errc::invalid_input for "" (the root cannot be removed). root is
 /// unchanged after an error.
-[[nodiscard]] PERSIST_DECL result<bool> erase_at_pointer(boost::json::value& root, std::string_view pointer);
+[[nodiscard]] PERSIST_DECL result<bool> erase_at_pointer(boost::json::value& root,
+                                                         std::string_view pointer);
 
 /// How messages name v's kind: "an object", "an array", "a string",
 /// "a number", "a boolean" or "null".

@@ -49,7 +49,8 @@ void check_corrupt(result<T> const& r, std::filesystem::path const& file, char c
         BOOST_TEST(r.error().code() == make_error_code(errc::corrupt_data));
         BOOST_TEST(r.error().path() == file);
         BOOST_TEST(r.error().detail().rfind(hand_edited_position, 0) == 0, r.error().detail());
-        BOOST_TEST(r.error().message().find("cannot parse '" + file.string() + "' (" + hand_edited_position) == 0,
+        BOOST_TEST(r.error().message().find("cannot parse '" + file.string() + "' (" +
+                                            hand_edited_position) == 0,
                    r.error().message());
     }
 }
@@ -110,7 +111,8 @@ public:
     }
 
     std::optional<std::error_code> intercept(fs_op op) {
-        if (op == fs_op::open_read || op == fs_op::rename) probes_->push_back({op, locked_by_someone()});
+        if (op == fs_op::open_read || op == fs_op::rename)
+            probes_->push_back({op, locked_by_someone()});
         return std::nullopt;
     }
 
@@ -145,7 +147,8 @@ int run_writer_processes(WriteKey write_key) {
             while (::read(start[0], &go, 1) == -1 && errno == EINTR) {
             }  // returns when the parent closes its end: everyone starts at once
             bool ok = true;
-            for (int key = 0; key < keys_per_process; ++key) ok = write_key(process, key) && ok;
+            for (int key = 0; key < keys_per_process; ++key)
+                ok = write_key(process, key) && ok;
             ::_exit(ok ? 0 : 1);
         }
         children.push_back(child);
@@ -153,7 +156,8 @@ int run_writer_processes(WriteKey write_key) {
     ::close(start[0]);
     ::close(start[1]);
     int succeeded = 0;
-    for (auto child : children) succeeded += child_succeeded(child) ? 1 : 0;
+    for (auto child : children)
+        succeeded += child_succeeded(child) ? 1 : 0;
     return succeeded;
 }
 
@@ -173,7 +177,8 @@ std::size_t keys_present(json::value const& doc) {
 
 BOOST_AUTO_TEST_SUITE(settings_store_contract)
 
-BOOST_AUTO_TEST_CASE_TEMPLATE(writes_formatted_private_file_and_reads_it_back, Combo, policy_matrix) {
+BOOST_AUTO_TEST_CASE_TEMPLATE(writes_formatted_private_file_and_reads_it_back, Combo,
+                              policy_matrix) {
     matrix_fixture<Combo> f;
     auto const global = f.env.root() / "global.json";
     auto const local = f.env.root() / "project" / "local.json";
@@ -182,10 +187,13 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(writes_formatted_private_file_and_reads_it_back, C
     BOOST_TEST_REQUIRE(store.set(scope::local, "/ui/theme", "dark").has_value());
     BOOST_TEST_REQUIRE(store.set(scope::global, "/ui/theme", "light").has_value());
     BOOST_TEST(content_of(f.env.fs, local) ==
-               "{\n  \"ui\": {\n    \"font\": {\n      \"size\": 14\n    },\n    \"theme\": \"dark\"\n  }\n}\n");
+               "{\n  \"ui\": {\n    \"font\": {\n      \"size\": 14\n    },\n    \"theme\": "
+               "\"dark\"\n  }\n}\n");
     BOOST_TEST(mode_of(f.env.fs, local) == 0600u);
-    BOOST_TEST((entries_of(f.env.fs, f.env.root()) == std::vector{"global.json"s, "global.json.lock"s, "project"s}));
-    BOOST_TEST((entries_of(f.env.fs, f.env.root() / "project") == std::vector{"local.json"s, "local.json.lock"s}));
+    BOOST_TEST((entries_of(f.env.fs, f.env.root()) ==
+                std::vector{"global.json"s, "global.json.lock"s, "project"s}));
+    BOOST_TEST((entries_of(f.env.fs, f.env.root() / "project") ==
+                std::vector{"local.json"s, "local.json.lock"s}));
     BOOST_TEST(temp_files_in(f.env.fs, f.env.temp_root()).empty());
     BOOST_TEST(store.get("/ui/theme").value() == json::value("dark"));
 
@@ -194,7 +202,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(writes_formatted_private_file_and_reads_it_back, C
     BOOST_TEST_REQUIRE(store.erase(scope::local, "/ui/theme").value());
     BOOST_TEST(mode_of(f.env.fs, local) == 0640u);
     basic_settings_store<typename Combo::atomic_file_type> other(global, local, {}, f.make());
-    BOOST_TEST(other.get("").value() == json::parse(R"({"ui": {"theme": "light", "font": {"size": 14}}})"));
+    BOOST_TEST(other.get("").value() ==
+               json::parse(R"({"ui": {"theme": "light", "font": {"size": 14}}})"));
 }
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(keeps_backup_of_previous_version, Combo, policy_matrix) {
@@ -202,7 +211,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(keeps_backup_of_previous_version, Combo, policy_ma
     auto const file = f.env.root() / "settings.json";
     settings_options options;
     options.keep_backup = true;
-    basic_settings_store<typename Combo::atomic_file_type> store(f.env.root() / "g.json", file, options, f.make());
+    basic_settings_store<typename Combo::atomic_file_type> store(f.env.root() / "g.json", file,
+                                                                 options, f.make());
     BOOST_TEST_REQUIRE(store.set(scope::local, "/n", 1).has_value());
     auto const first = content_of(f.env.fs, file);
     BOOST_TEST_REQUIRE(store.set(scope::local, "/n", 2).has_value());
@@ -214,10 +224,12 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(corrupt_file_is_never_overwritten, Combo, policy_m
     matrix_fixture<Combo> f;
     auto const file = f.env.root() / "settings.json";
     BOOST_TEST_REQUIRE(f.make().replace(file, hand_edited).has_value());
-    basic_settings_store<typename Combo::atomic_file_type> store(f.env.root() / "g.json", file, {}, f.make());
+    basic_settings_store<typename Combo::atomic_file_type> store(f.env.root() / "g.json", file, {},
+                                                                 f.make());
     auto const untouched = [&] {
         BOOST_TEST(content_of(f.env.fs, file) == hand_edited);
-        BOOST_TEST((entries_of(f.env.fs, f.env.root()) == std::vector{"settings.json"s, "settings.json.lock"s}));
+        BOOST_TEST((entries_of(f.env.fs, f.env.root()) ==
+                    std::vector{"settings.json"s, "settings.json.lock"s}));
         BOOST_TEST(temp_files_in(f.env.fs, f.env.temp_root()).empty());
     };
     check_corrupt(store.get("/theme"), file, "get merged");
@@ -246,11 +258,16 @@ BOOST_AUTO_TEST_SUITE(settings_store_logic)
 BOOST_AUTO_TEST_CASE(merged_view_takes_local_over_global_deeply) {
     posix_files files;
     settings_store store(files.global, files.local);
-    BOOST_TEST_REQUIRE(store.save(scope::global, json::parse(R"({
+    BOOST_TEST_REQUIRE(store
+                           .save(scope::global, json::parse(R"({
         "ui": {"theme": "light", "font": {"size": 12, "family": "mono"}},
-        "plugins": ["a", "b"], "telemetry": true, "only_global": 1})").as_object()).has_value());
-    BOOST_TEST_REQUIRE(store.save(scope::local, json::parse(R"({
-        "ui": {"font": {"size": 14}}, "plugins": ["c"], "telemetry": {"off": true}, "only_local": 2})").as_object())
+        "plugins": ["a", "b"], "telemetry": true, "only_global": 1})")
+                                                    .as_object())
+                           .has_value());
+    BOOST_TEST_REQUIRE(store
+                           .save(scope::local, json::parse(R"({
+        "ui": {"font": {"size": 14}}, "plugins": ["c"], "telemetry": {"off": true}, "only_local": 2})")
+                                                   .as_object())
                            .has_value());
     BOOST_TEST(store.get("").value() == json::parse(R"({
         "ui": {"theme": "light", "font": {"size": 14, "family": "mono"}},
@@ -259,7 +276,8 @@ BOOST_AUTO_TEST_CASE(merged_view_takes_local_over_global_deeply) {
     BOOST_TEST(store.get("/ui/font/family").value() == json::value("mono"));
     BOOST_TEST(store.get(scope::global, "/ui/font/size").value() == json::value(12));
     BOOST_TEST(store.get(scope::local, "/ui/font").value() == json::parse(R"({"size": 14})"));
-    check_failure(store.get(scope::local, "/ui/theme"), stage::read, errc::not_found, "'/ui/theme'");
+    check_failure(store.get(scope::local, "/ui/theme"), stage::read, errc::not_found,
+                  "'/ui/theme'");
     BOOST_TEST(store.get(scope::local, "/ui/theme").error().path() == files.local);
 
     auto const missing = store.get("/ui/colour");
@@ -288,8 +306,10 @@ BOOST_AUTO_TEST_CASE(blank_file_is_empty_settings_but_not_a_non_object) {
     BOOST_TEST_REQUIRE(store.set(scope::local, "/a", 1).has_value());
     BOOST_TEST(on_disk(files.local) == "{\n  \"a\": 1\n}\n");
 
-    check_failure(store.get(scope::global, ""), stage::parse, errc::type_mismatch, "the top level is an array");
-    check_failure(store.set(scope::global, "/a", 1), stage::parse, errc::type_mismatch, "not an object");
+    check_failure(store.get(scope::global, ""), stage::parse, errc::type_mismatch,
+                  "the top level is an array");
+    check_failure(store.set(scope::global, "/a", 1), stage::parse, errc::type_mismatch,
+                  "not an object");
     BOOST_TEST(on_disk(files.global) == "[1, 2]\n");
 }
 
@@ -298,34 +318,42 @@ BOOST_AUTO_TEST_CASE(pointers_with_escapes_name_keys_with_slash_and_tilde) {
     settings_store store(files.global, files.local);
     BOOST_TEST_REQUIRE(store.set(scope::local, "/a~1b/m~0n", "x").has_value());
     BOOST_TEST_REQUIRE(store.set(scope::local, "/~01", "tilde-one").has_value());
-    BOOST_TEST(on_disk(files.local) == "{\n  \"a/b\": {\n    \"m~n\": \"x\"\n  },\n  \"~1\": \"tilde-one\"\n}\n");
+    BOOST_TEST(on_disk(files.local) ==
+               "{\n  \"a/b\": {\n    \"m~n\": \"x\"\n  },\n  \"~1\": \"tilde-one\"\n}\n");
     BOOST_TEST(store.get("/a~1b/m~0n").value() == json::value("x"));
     BOOST_TEST(store.get("/~01").value() == json::value("tilde-one"));
     check_failure(store.get("/a~1b/m~0n/deeper"), stage::read, errc::type_mismatch, "'/a~1b/m~0n'");
-    check_failure(store.set(scope::local, "/a~1b/m~0n/deeper", 1), stage::validate, errc::type_mismatch,
-                  "'/a~1b/m~0n/deeper'");
-    check_failure(store.set(scope::local, "/bad~2", 1), stage::validate, errc::invalid_input, "'/bad~2'");
+    check_failure(store.set(scope::local, "/a~1b/m~0n/deeper", 1), stage::validate,
+                  errc::type_mismatch, "'/a~1b/m~0n/deeper'");
+    check_failure(store.set(scope::local, "/bad~2", 1), stage::validate, errc::invalid_input,
+                  "'/bad~2'");
     check_failure(store.get("no-slash"), stage::validate, errc::invalid_input, "'no-slash'");
-    BOOST_TEST(on_disk(files.local) == "{\n  \"a/b\": {\n    \"m~n\": \"x\"\n  },\n  \"~1\": \"tilde-one\"\n}\n");
+    BOOST_TEST(on_disk(files.local) ==
+               "{\n  \"a/b\": {\n    \"m~n\": \"x\"\n  },\n  \"~1\": \"tilde-one\"\n}\n");
 }
 
 BOOST_AUTO_TEST_CASE(typed_access_converts_or_names_the_mismatch) {
     posix_files files;
     settings_store store(files.global, files.local);
-    BOOST_TEST_REQUIRE(store.save(scope::global, json::parse(R"({
-        "tabs": 4, "theme": "dark", "plugins": ["a", "b"], "ratio": 1.5, "on": true})").as_object()).has_value());
+    BOOST_TEST_REQUIRE(store
+                           .save(scope::global, json::parse(R"({
+        "tabs": 4, "theme": "dark", "plugins": ["a", "b"], "ratio": 1.5, "on": true})")
+                                                    .as_object())
+                           .has_value());
     BOOST_TEST(store.get_as<int>("/tabs").value() == 4);
     BOOST_TEST(store.get_as<std::string>("/theme").value() == "dark");
-    BOOST_TEST((store.get_as<std::vector<std::string>>("/plugins").value() == std::vector{"a"s, "b"s}));
+    BOOST_TEST(
+        (store.get_as<std::vector<std::string>>("/plugins").value() == std::vector{"a"s, "b"s}));
     BOOST_TEST(store.get_as<double>(scope::global, "/ratio").value() == 1.5);
     BOOST_TEST(store.get_as<bool>("/on").value());
 
     auto const mismatch = store.get_as<int>("/theme");
     check_failure(mismatch, stage::read, errc::type_mismatch, "'/theme' holds a string (\"dark\")");
-    BOOST_TEST(mismatch.error().detail().find("does not convert to int") != std::string::npos, mismatch.error().detail());
+    BOOST_TEST(mismatch.error().detail().find("does not convert to int") != std::string::npos,
+               mismatch.error().detail());
     BOOST_TEST(mismatch.error().path() == files.local);
-    check_failure(store.get_as<std::string>(scope::global, "/plugins"), stage::read, errc::type_mismatch,
-                  "holds an array");
+    check_failure(store.get_as<std::string>(scope::global, "/plugins"), stage::read,
+                  errc::type_mismatch, "holds an array");
     check_failure(store.get_as<int>("/absent"), stage::read, errc::not_found, "'/absent'");
     BOOST_CHECK_THROW((void)store.get_as<int>("/theme").value(), persist::exception);
 }
@@ -336,7 +364,8 @@ BOOST_AUTO_TEST_CASE(validation_hook_rejects_and_nothing_is_written) {
     settings_options options;
     options.validator = [&](scope s, json::object const& content) -> result<void> {
         seen.emplace_back(s, content);
-        if (auto const* theme = content.if_contains("theme"); theme != nullptr && !theme->is_string()) {
+        if (auto const* theme = content.if_contains("theme");
+            theme != nullptr && !theme->is_string()) {
             return reject_settings("theme must be a string");
         }
         return {};
@@ -354,9 +383,11 @@ BOOST_AUTO_TEST_CASE(validation_hook_rejects_and_nothing_is_written) {
     check_failure(rejected, stage::validate, errc::validation_failed, "theme must be a string");
     BOOST_TEST(rejected.error().path() == files.local);
     BOOST_TEST(on_disk(files.local) == accepted);
-    check_failure(store.add_unique(scope::local, "/theme/x", 1), stage::validate, errc::type_mismatch, "'/theme'");
+    check_failure(store.add_unique(scope::local, "/theme/x", 1), stage::validate,
+                  errc::type_mismatch, "'/theme'");
 
-    BOOST_TEST_REQUIRE(seen.size() == 3u);  // the two rejections and the accepted set; not the type mismatch
+    BOOST_TEST_REQUIRE(seen.size() ==
+                       3u);  // the two rejections and the accepted set; not the type mismatch
     BOOST_TEST((seen[1].first == scope::local));
     BOOST_TEST(seen[1].second == (json::object{{"theme", "dark"}}));
     BOOST_TEST(seen[2].second == (json::object{{"theme", false}}));
@@ -394,7 +425,8 @@ BOOST_AUTO_TEST_CASE(writes_nothing_when_nothing_changes) {
     BOOST_TEST(!store.erase(scope::local, "/b").value());
     BOOST_TEST(!store.add_unique(scope::local, "/a", 2).value());
     BOOST_TEST(fs.count(fs_op::rename) == 1u);
-    BOOST_TEST_REQUIRE(store.save(scope::local, json::object{{"a", json::array{1, 2}}}).has_value());
+    BOOST_TEST_REQUIRE(
+        store.save(scope::local, json::object{{"a", json::array{1, 2}}}).has_value());
     BOOST_TEST(fs.count(fs_op::rename) == 2u);  // save always writes
 }
 
@@ -403,12 +435,13 @@ BOOST_AUTO_TEST_CASE(refuses_numbers_json_cannot_hold) {
     settings_store store(files.global, files.local);
     BOOST_TEST_REQUIRE(store.set(scope::local, "/ok", 1.5).has_value());
     auto const before = on_disk(files.local);
-    check_failure(store.set(scope::local, "/x/y", std::numeric_limits<double>::quiet_NaN()), stage::validate,
-                  errc::invalid_input, "'/x/y' is not a finite number");
-    check_failure(store.add_unique(scope::local, "/list", std::numeric_limits<double>::infinity()), stage::validate,
-                  errc::invalid_input, "'/list/0'");
+    check_failure(store.set(scope::local, "/x/y", std::numeric_limits<double>::quiet_NaN()),
+                  stage::validate, errc::invalid_input, "'/x/y' is not a finite number");
+    check_failure(store.add_unique(scope::local, "/list", std::numeric_limits<double>::infinity()),
+                  stage::validate, errc::invalid_input, "'/list/0'");
     BOOST_TEST(on_disk(files.local) == before);
-    check_failure(store.set(scope::local, "", 1), stage::validate, errc::type_mismatch, "must be an object");
+    check_failure(store.set(scope::local, "", 1), stage::validate, errc::type_mismatch,
+                  "must be an object");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -458,8 +491,9 @@ BOOST_AUTO_TEST_CASE(cache_is_not_reread_when_nothing_changed) {
         BOOST_TEST(store.get(scope::global, "/a").value() == json::value(1));
     }
     BOOST_TEST(fs.count(fs_op::open_read) == 0u);
-    BOOST_TEST(fs.count(fs_op::stat) == 30u);  // one per file per call: 2 per merged get, 1 per scoped get
-    BOOST_TEST(fs.calls().size() == 30u);      // and nothing else
+    BOOST_TEST(fs.count(fs_op::stat) ==
+               30u);  // one per file per call: 2 per merged get, 1 per scoped get
+    BOOST_TEST(fs.calls().size() == 30u);  // and nothing else
 
     // This store's own write invalidates that scope, and only that scope.
     BOOST_TEST_REQUIRE(store.set(scope::local, "/b", 3).has_value());
@@ -481,7 +515,8 @@ BOOST_AUTO_TEST_CASE(cache_is_refreshed_after_another_process_rewrites_the_file)
     BOOST_TEST_REQUIRE(child != -1);
     if (child == 0) {
         settings_store other(files.global, files.local);
-        bool const ok = other.set(scope::local, "/v", 2).has_value() && other.set(scope::global, "/w", 2).has_value();
+        bool const ok = other.set(scope::local, "/v", 2).has_value() &&
+                        other.set(scope::global, "/w", 2).has_value();
         ::_exit(ok ? 0 : 1);
     }
     BOOST_TEST_REQUIRE(child_succeeded(child));
@@ -524,7 +559,8 @@ BOOST_AUTO_TEST_CASE(control_unlocked_writers_lose_updates) {
     BOOST_TEST(succeeded == writer_processes);
     auto const present = keys_present(json::parse(on_disk(files.local)));
     BOOST_TEST_MESSAGE("control: without the lock, " << present << " of "
-                                                     << writer_processes * keys_per_process << " keys survived");
+                                                     << writer_processes * keys_per_process
+                                                     << " keys survived");
     BOOST_WARN_LT(present, std::size_t{writer_processes * keys_per_process});
 }
 
@@ -546,23 +582,27 @@ BOOST_AUTO_TEST_CASE(output_round_trips_through_python_and_jq) {
         auto const rewritten = files.dir / "python.json";
         // Python loads our file and writes it back its own way; reading that
         // back must give the same value.
-        auto const command = "python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1])), "
-                             "open(sys.argv[2], \"w\"), ensure_ascii=False, indent=2)' '" +
-                             files.local.string() + "' '" + rewritten.string() + "'";
+        auto const command =
+            "python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1])), "
+            "open(sys.argv[2], \"w\"), ensure_ascii=False, indent=2)' '" +
+            files.local.string() + "' '" + rewritten.string() + "'";
         BOOST_TEST_REQUIRE(std::system(command.c_str()) == 0, command);
         BOOST_TEST(json::parse(on_disk(rewritten)) == original);
     } else {
-        BOOST_TEST_MESSAGE("skipped the python3 round trip: python3 with its json module is not available");
+        BOOST_TEST_MESSAGE(
+            "skipped the python3 round trip: python3 with its json module is not available");
     }
     if (std::system("jq --version >/dev/null 2>&1") == 0) {
         ran = true;
-        auto const command = "jq -e '.\"a/b\".\"m~n\" == \"x\" and .numbers[1] == -1 and .empty.array == []' '" +
-                             files.local.string() + "' >/dev/null";
+        auto const command =
+            "jq -e '.\"a/b\".\"m~n\" == \"x\" and .numbers[1] == -1 and .empty.array == []' '" +
+            files.local.string() + "' >/dev/null";
         BOOST_TEST(std::system(command.c_str()) == 0, command);
     } else {
         BOOST_TEST_MESSAGE("skipped the jq check: jq is not available");
     }
-    if (!ran) BOOST_TEST_MESSAGE("output_round_trips_through_python_and_jq: neither python3 nor jq ran");
+    if (!ran)
+        BOOST_TEST_MESSAGE("output_round_trips_through_python_and_jq: neither python3 nor jq ran");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

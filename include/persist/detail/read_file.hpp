@@ -12,7 +12,8 @@ namespace persist::detail {
 /// If opened_status is given, it receives the fstat of the opened file, so
 /// a caller can tell which version of p the content belongs to.
 template <class Fs>
-io_result<std::string> read_whole_file(Fs& fs, std::filesystem::path const& p, file_status* opened_status = nullptr) {
+io_result<std::string> read_whole_file(Fs& fs, std::filesystem::path const& p,
+                                       file_status* opened_status = nullptr) {
     auto opened = fs.open_read(p);
     if (!opened) return opened.error();
     unique_handle<Fs> file(fs, *opened);

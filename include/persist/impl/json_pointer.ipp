@@ -19,7 +19,8 @@ namespace detail {
 inline std::string pointer_prefix(std::vector<std::string> const& tokens, std::size_t count) {
     if (count == 0) return "the document";
     std::string prefix = "'";
-    for (std::size_t i = 0; i < count; ++i) prefix.append("/").append(escape_json_pointer_token(tokens[i]));
+    for (std::size_t i = 0; i < count; ++i)
+        prefix.append("/").append(escape_json_pointer_token(tokens[i]));
     return prefix + "'";
 }
 
@@ -50,7 +51,7 @@ enum class walk_stop { none, missing, through_scalar, not_an_index };
 
 template <class Value>
 struct walk_result {
-    Value* value = nullptr;  ///< where the walk ended: the target, or the last value reached
+    Value* value = nullptr;   ///< where the walk ended: the target, or the last value reached
     std::size_t reached = 0;  ///< how many tokens were applied
     walk_stop stop = walk_stop::none;
 };
@@ -90,25 +91,26 @@ walk_result<Value> walk(Value& root, std::vector<std::string> const& tokens, std
 
 /// The error for a walk that stopped, naming the pointer and the reason.
 template <class Value>
-error walk_error(walk_result<Value> const& at, std::vector<std::string> const& tokens, std::string_view pointer,
-                 stage where) {
+error walk_error(walk_result<Value> const& at, std::vector<std::string> const& tokens,
+                 std::string_view pointer, stage where) {
     std::string const whole = "'" + std::string(pointer) + "'";
     std::string const parent = pointer_prefix(tokens, at.reached);
     std::string const& token = tokens[at.reached];
     switch (at.stop) {
         case walk_stop::missing:
             if (at.value->is_object()) {
-                return pointer_error(where, errc::not_found,
-                                     "no value at " + whole + ": " + parent + " has no member '" + token + "'");
+                return pointer_error(
+                    where, errc::not_found,
+                    "no value at " + whole + ": " + parent + " has no member '" + token + "'");
             }
             return pointer_error(where, errc::not_found,
                                  "no value at " + whole + ": " + parent + " has " +
-                                     std::to_string(at.value->as_array().size()) + " elements, no index '" + token +
-                                     "'");
+                                     std::to_string(at.value->as_array().size()) +
+                                     " elements, no index '" + token + "'");
         case walk_stop::not_an_index:
             return pointer_error(where, errc::invalid_input,
-                                 "cannot follow " + whole + ": " + parent + " is an array and '" + token +
-                                     "' is not an index");
+                                 "cannot follow " + whole + ": " + parent + " is an array and '" +
+                                     token + "' is not an index");
         case walk_stop::through_scalar:
         case walk_stop::none: break;
     }
@@ -123,8 +125,9 @@ PERSIST_DECL result<std::vector<std::string>> parse_json_pointer(std::string_vie
     std::vector<std::string> tokens;
     if (pointer.empty()) return tokens;
     if (pointer.front() != '/') {
-        return detail::pointer_error(stage::validate, errc::invalid_input,
-                                     "JSON pointer '" + std::string(pointer) + "' does not start with '/'");
+        return detail::pointer_error(
+            stage::validate, errc::invalid_input,
+            "JSON pointer '" + std::string(pointer) + "' does not start with '/'");
     }
     for (std::size_t at = 0; at < pointer.size(); ++at) {
         char const c = pointer[at];
@@ -136,8 +139,9 @@ PERSIST_DECL result<std::vector<std::string>> parse_json_pointer(std::string_vie
             tokens.back() += pointer[++at] == '0' ? '~' : '/';
         } else {
             return detail::pointer_error(stage::validate, errc::invalid_input,
-                                         "JSON pointer '" + std::string(pointer) + "' has a '~' at offset " +
-                                             std::to_string(at) + " not followed by '0' or '1'");
+                                         "JSON pointer '" + std::string(pointer) +
+                                             "' has a '~' at offset " + std::to_string(at) +
+                                             " not followed by '0' or '1'");
         }
     }
     return tokens;
@@ -163,17 +167,20 @@ PERSIST_DECL result<boost::json::value const*> find_at_pointer(boost::json::valu
     auto tokens = parse_json_pointer(pointer);
     if (!tokens) return tokens.error();
     auto const at = detail::walk(root, *tokens, tokens->size());
-    if (at.stop != detail::walk_stop::none) return detail::walk_error(at, *tokens, pointer, stage::read);
+    if (at.stop != detail::walk_stop::none)
+        return detail::walk_error(at, *tokens, pointer, stage::read);
     return at.value;
 }
 
-PERSIST_DECL result<boost::json::value*> find_at_pointer(boost::json::value& root, std::string_view pointer) {
+PERSIST_DECL result<boost::json::value*> find_at_pointer(boost::json::value& root,
+                                                         std::string_view pointer) {
     auto found = find_at_pointer(std::as_const(root), pointer);
     if (!found) return found.error();
     return const_cast<boost::json::value*>(*found);  // it lives in root, which is not const
 }
 
-PERSIST_DECL result<void> set_at_pointer(boost::json::value& root, std::string_view pointer, boost::json::value v) {
+PERSIST_DECL result<void> set_at_pointer(boost::json::value& root, std::string_view pointer,
+                                         boost::json::value v) {
     auto tokens = parse_json_pointer(pointer);
     if (!tokens) return tokens.error();
     if (tokens->empty()) {
@@ -185,11 +192,12 @@ PERSIST_DECL result<void> set_at_pointer(boost::json::value& root, std::string_v
     auto const parent_count = tokens->size() - 1;
     auto at = detail::walk(root, *tokens, parent_count);
     if (at.stop == detail::walk_stop::missing && !at.value->is_object()) {
-        return detail::pointer_error(stage::validate, errc::invalid_input,
-                                     "cannot set '" + std::string(pointer) + "': " +
-                                         detail::pointer_prefix(*tokens, at.reached) + " is an array of " +
-                                         std::to_string(at.value->as_array().size()) + " elements, and '" +
-                                         (*tokens)[at.reached] + "' names none of them");
+        return detail::pointer_error(
+            stage::validate, errc::invalid_input,
+            "cannot set '" + std::string(pointer) +
+                "': " + detail::pointer_prefix(*tokens, at.reached) + " is an array of " +
+                std::to_string(at.value->as_array().size()) + " elements, and '" +
+                (*tokens)[at.reached] + "' names none of them");
     }
     if (at.stop != detail::walk_stop::none && at.stop != detail::walk_stop::missing) {
         return detail::walk_error(at, *tokens, pointer, stage::validate);
@@ -203,11 +211,12 @@ PERSIST_DECL result<void> set_at_pointer(boost::json::value& root, std::string_v
                 return {};
             }
             if (!index || *index >= array->size()) {
-                return detail::pointer_error(stage::validate, errc::invalid_input,
-                                             "cannot set '" + std::string(pointer) + "': " +
-                                                 detail::pointer_prefix(*tokens, parent_count) + " is an array of " +
-                                                 std::to_string(array->size()) + " elements, and '" + last +
-                                                 "' is neither one of their indexes nor '-'");
+                return detail::pointer_error(
+                    stage::validate, errc::invalid_input,
+                    "cannot set '" + std::string(pointer) +
+                        "': " + detail::pointer_prefix(*tokens, parent_count) + " is an array of " +
+                        std::to_string(array->size()) + " elements, and '" + last +
+                        "' is neither one of their indexes nor '-'");
             }
             (*array)[*index] = std::move(v);
             return {};
@@ -230,11 +239,13 @@ PERSIST_DECL result<bool> erase_at_pointer(boost::json::value& root, std::string
     auto tokens = parse_json_pointer(pointer);
     if (!tokens) return tokens.error();
     if (tokens->empty()) {
-        return detail::pointer_error(stage::validate, errc::invalid_input, "cannot erase the whole document ('')");
+        return detail::pointer_error(stage::validate, errc::invalid_input,
+                                     "cannot erase the whole document ('')");
     }
     auto const at = detail::walk(root, *tokens, tokens->size() - 1);
     if (at.stop == detail::walk_stop::missing) return false;
-    if (at.stop != detail::walk_stop::none) return detail::walk_error(at, *tokens, pointer, stage::validate);
+    if (at.stop != detail::walk_stop::none)
+        return detail::walk_error(at, *tokens, pointer, stage::validate);
     auto const& last = tokens->back();
     if (auto* object = at.value->if_object()) return object->stable_erase(last) != 0;
     if (auto* array = at.value->if_array()) {

@@ -37,6 +37,9 @@ constexpr std::string_view to_string(settings_scope s) noexcept {
 /// or an error (see reject_settings) to refuse: the store then writes
 /// nothing and reports errc::validation_failed with the hook's reason.
 ///
+/// If the hook throws, the exception propagates from the write, and nothing
+/// is written.
+///
 /// REQUIRES: the hook does not write through any settings store to the
 /// same file: it runs while the store holds that file's lock, so it would
 /// wait for itself forever.
@@ -129,7 +132,8 @@ public:
     [[nodiscard]] result<boost::json::value> get(std::string_view pointer) const;
 
     /// As get(pointer), within one scope's file alone.
-    [[nodiscard]] result<boost::json::value> get(settings_scope scope, std::string_view pointer) const;
+    [[nodiscard]] result<boost::json::value> get(settings_scope scope,
+                                                 std::string_view pointer) const;
 
     /// The value at pointer converted by boost::json::try_value_to<T>.
     /// Errors: as get(); a value that does not convert is stage::read,
@@ -162,7 +166,8 @@ public:
     /// the way (see set_at_pointer). "" replaces the scope and needs an
     /// object (errc::type_mismatch otherwise). Writes nothing when the value
     /// is already there.
-    [[nodiscard]] result<void> set(settings_scope scope, std::string_view pointer, boost::json::value v);
+    [[nodiscard]] result<void> set(settings_scope scope, std::string_view pointer,
+                                   boost::json::value v);
 
     /// Removes the value at pointer. Returns whether there was one; when
     /// there was not, nothing is written. "" is errc::invalid_input.
@@ -172,14 +177,16 @@ public:
     /// creating the array (and the objects above it) when nothing is at
     /// pointer. Returns whether v was added; when not, nothing is written.
     /// A value at pointer that is not an array is errc::type_mismatch.
-    [[nodiscard]] result<bool> add_unique(settings_scope scope, std::string_view pointer, boost::json::value v);
+    [[nodiscard]] result<bool> add_unique(settings_scope scope, std::string_view pointer,
+                                          boost::json::value v);
 
     /// add_unique(scope, "/providers", name).
     [[nodiscard]] result<bool> add_provider(settings_scope scope, std::string_view name);
 
     /// add_unique(scope, "/models/<provider>", model), with provider escaped
     /// as one pointer token.
-    [[nodiscard]] result<bool> add_model(settings_scope scope, std::string_view provider, std::string_view model);
+    [[nodiscard]] result<bool> add_model(settings_scope scope, std::string_view provider,
+                                         std::string_view model);
 
 private:
     /// Which version of a file a cached content came from.
@@ -204,8 +211,8 @@ private:
     static AtomicFile configure(AtomicFile file, settings_options const& options);
 
     result<loaded_file> load(std::filesystem::path const& path) const;
-    result<void> refresh(settings_scope scope) const;                          // REQUIRES: mutex_ held
-    result<boost::json::value const*> merged_view() const;                     // REQUIRES: mutex_ held
+    result<void> refresh(settings_scope scope) const;       // REQUIRES: mutex_ held
+    result<boost::json::value const*> merged_view() const;  // REQUIRES: mutex_ held
     error at_file(error e, settings_scope scope) const;
     void invalidate(settings_scope scope);
 

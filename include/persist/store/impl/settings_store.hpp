@@ -23,20 +23,26 @@ namespace persist {
 
 namespace detail {
 
-inline std::size_t scope_index(settings_scope scope) noexcept { return scope == settings_scope::global ? 0 : 1; }
+inline std::size_t scope_index(settings_scope scope) noexcept {
+    return scope == settings_scope::global ? 0 : 1;
+}
 
 /// The pointer of the first number in v that is not finite (format_json
 /// would write it as NaN or Infinity, which no JSON parser accepts), if any.
-inline std::optional<std::string> first_non_finite(boost::json::value const& v, std::string const& at = {}) {
+inline std::optional<std::string> first_non_finite(boost::json::value const& v,
+                                                   std::string const& at = {}) {
     if (auto const* d = v.if_double(); d != nullptr && !std::isfinite(*d)) return at;
     if (auto const* object = v.if_object()) {
         for (auto const& member : *object) {
             auto const key = std::string_view(member.key());
-            if (auto found = first_non_finite(member.value(), at + "/" + escape_json_pointer_token(key))) return found;
+            if (auto found =
+                    first_non_finite(member.value(), at + "/" + escape_json_pointer_token(key)))
+                return found;
         }
     } else if (auto const* array = v.if_array()) {
         for (std::size_t i = 0; i < array->size(); ++i) {
-            if (auto found = first_non_finite((*array)[i], at + "/" + std::to_string(i))) return found;
+            if (auto found = first_non_finite((*array)[i], at + "/" + std::to_string(i)))
+                return found;
         }
     }
     return std::nullopt;
@@ -51,21 +57,23 @@ inline std::string excerpt_of(boost::json::value const& v) {
 }
 
 inline bool is_blank(std::string_view text) noexcept {
-    return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
 
 }  // namespace detail
 
 template <class AtomicFile>
 basic_settings_store<AtomicFile>::basic_settings_store(std::filesystem::path global_file,
-                                                       std::filesystem::path local_file, settings_options options,
-                                                       AtomicFile file)
+                                                       std::filesystem::path local_file,
+                                                       settings_options options, AtomicFile file)
     : files_{std::move(global_file), std::move(local_file)},
       options_(std::move(options)),
       file_(configure(std::move(file), options_)) {}
 
 template <class AtomicFile>
-AtomicFile basic_settings_store<AtomicFile>::configure(AtomicFile file, settings_options const& options) {
+AtomicFile basic_settings_store<AtomicFile>::configure(AtomicFile file,
+                                                       settings_options const& options) {
     auto adjusted = file.options();
     if (!adjusted.new_file_mode) adjusted.new_file_mode = 0600;  // settings often hold credentials
     adjusted.keep_backup = adjusted.keep_backup || options.keep_backup;
@@ -73,7 +81,8 @@ AtomicFile basic_settings_store<AtomicFile>::configure(AtomicFile file, settings
 }
 
 template <class AtomicFile>
-std::filesystem::path const& basic_settings_store<AtomicFile>::file_of(settings_scope scope) const noexcept {
+std::filesystem::path const& basic_settings_store<AtomicFile>::file_of(
+    settings_scope scope) const noexcept {
     return files_[detail::scope_index(scope)];
 }
 
@@ -88,12 +97,14 @@ error basic_settings_store<AtomicFile>::at_file(error e, settings_scope scope) c
 }
 
 template <class AtomicFile>
-auto basic_settings_store<AtomicFile>::load(std::filesystem::path const& path) const -> result<loaded_file> {
+auto basic_settings_store<AtomicFile>::load(std::filesystem::path const& path) const
+    -> result<loaded_file> {
     if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
     file_status status;
     auto text = detail::read_whole_file(file_.fs(), path, &status);
     if (!text) {
-        if (text.error() == std::errc::no_such_file_or_directory) return loaded_file{std::nullopt, boost::json::object()};
+        if (text.error() == std::errc::no_such_file_or_directory)
+            return loaded_file{std::nullopt, boost::json::object()};
         return error(stage::read, text.error(), path);
     }
     loaded_file loaded{identity_of(status), boost::json::object()};
@@ -101,8 +112,9 @@ auto basic_settings_store<AtomicFile>::load(std::filesystem::path const& path) c
     auto parsed = parse_json(*text, path);
     if (!parsed) return parsed.error();
     if (!parsed->is_object()) {
-        return error(stage::parse, errc::type_mismatch, path, {},
-                     "the top level is " + std::string(json_kind_phrase(*parsed)) + ", not an object");
+        return error(
+            stage::parse, errc::type_mismatch, path, {},
+            "the top level is " + std::string(json_kind_phrase(*parsed)) + ", not an object");
     }
     loaded.content = std::move(*parsed);
     return loaded;
@@ -150,14 +162,15 @@ result<boost::json::value> basic_settings_store<AtomicFile>::get(std::string_vie
     if (!found) {
         auto const& e = found.error();
         return error(e.stage(), e.code(), file_of(settings_scope::local), {},
-                     e.detail() + " (in the local settings merged over '" + file_of(settings_scope::global).string() +
-                         "')");
+                     e.detail() + " (in the local settings merged over '" +
+                         file_of(settings_scope::global).string() + "')");
     }
     return **found;
 }
 
 template <class AtomicFile>
-result<boost::json::value> basic_settings_store<AtomicFile>::get(settings_scope scope, std::string_view pointer) const {
+result<boost::json::value> basic_settings_store<AtomicFile>::get(settings_scope scope,
+                                                                 std::string_view pointer) const {
     std::lock_guard const guard(mutex_);
     if (auto fresh = refresh(scope); !fresh) return fresh.error();
     auto found = find_at_pointer(cache_[detail::scope_index(scope)].file.content, pointer);
@@ -168,14 +181,15 @@ result<boost::json::value> basic_settings_store<AtomicFile>::get(settings_scope 
 namespace detail {
 
 template <class T>
-result<T> convert_setting(result<boost::json::value> got, std::string_view pointer, std::filesystem::path const& file) {
+result<T> convert_setting(result<boost::json::value> got, std::string_view pointer,
+                          std::filesystem::path const& file) {
     if (!got) return got.error();
     auto converted = boost::json::try_value_to<T>(*got);
     if (!converted) {
         return error(stage::read, errc::type_mismatch, file, {},
-                     "'" + std::string(pointer) + "' holds " + std::string(json_kind_phrase(*got)) + " (" +
-                         excerpt_of(*got) + "), which does not convert to " + boost::core::type_name<T>() + ": " +
-                         converted.error().message());
+                     "'" + std::string(pointer) + "' holds " + std::string(json_kind_phrase(*got)) +
+                         " (" + excerpt_of(*got) + "), which does not convert to " +
+                         boost::core::type_name<T>() + ": " + converted.error().message());
     }
     return std::move(*converted);
 }
@@ -190,7 +204,8 @@ result<T> basic_settings_store<AtomicFile>::get_as(std::string_view pointer) con
 
 template <class AtomicFile>
 template <class T>
-result<T> basic_settings_store<AtomicFile>::get_as(settings_scope scope, std::string_view pointer) const {
+result<T> basic_settings_store<AtomicFile>::get_as(settings_scope scope,
+                                                   std::string_view pointer) const {
     return detail::convert_setting<T>(get(scope, pointer), pointer, file_of(scope));
 }
 
@@ -203,7 +218,8 @@ void basic_settings_store<AtomicFile>::invalidate(settings_scope scope) {
 
 template <class AtomicFile>
 template <class Change>
-result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, bool write_unchanged, Change&& change) {
+result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, bool write_unchanged,
+                                                      Change&& change) {
     auto const& path = file_of(scope);
     if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
     auto& fs = file_.fs();
@@ -211,7 +227,8 @@ result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, bool
         // The lock file lives next to the settings file, so its directory
         // must exist before the lock can be taken.
         using durability = typename AtomicFile::durability_type;
-        if (auto made = detail::create_parents<durability>(fs, path, detail::directory_of(path)); !made) {
+        if (auto made = detail::create_parents<durability>(fs, path, detail::directory_of(path));
+            !made) {
             return made.error();
         }
     }
@@ -227,8 +244,9 @@ result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, bool
     if (!changed) return at_file(changed.error(), scope);
     if (!*changed && !write_unchanged) return false;
     if (!root.is_object()) {
-        return error(stage::validate, errc::type_mismatch, path, {},
-                     "a settings scope must be an object, not " + std::string(json_kind_phrase(root)));
+        return error(
+            stage::validate, errc::type_mismatch, path, {},
+            "a settings scope must be an object, not " + std::string(json_kind_phrase(root)));
     }
     if (auto bad = detail::first_non_finite(root)) {
         return error(stage::validate, errc::invalid_input, path, {},
@@ -248,7 +266,8 @@ result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, bool
 }
 
 template <class AtomicFile>
-result<void> basic_settings_store<AtomicFile>::save(settings_scope scope, boost::json::object content) {
+result<void> basic_settings_store<AtomicFile>::save(settings_scope scope,
+                                                    boost::json::object content) {
     auto saved = modify(scope, true, [&](boost::json::value& root) -> result<bool> {
         root = std::move(content);
         return true;
@@ -261,7 +280,9 @@ template <class AtomicFile>
 result<void> basic_settings_store<AtomicFile>::set(settings_scope scope, std::string_view pointer,
                                                    boost::json::value v) {
     auto done = modify(scope, false, [&](boost::json::value& root) -> result<bool> {
-        if (auto existing = find_at_pointer(std::as_const(root), pointer); existing && **existing == v) return false;
+        if (auto existing = find_at_pointer(std::as_const(root), pointer);
+            existing && **existing == v)
+            return false;
         if (auto set = set_at_pointer(root, pointer, std::move(v)); !set) return set.error();
         return true;
     });
@@ -270,12 +291,15 @@ result<void> basic_settings_store<AtomicFile>::set(settings_scope scope, std::st
 }
 
 template <class AtomicFile>
-result<bool> basic_settings_store<AtomicFile>::erase(settings_scope scope, std::string_view pointer) {
-    return modify(scope, false, [&](boost::json::value& root) { return erase_at_pointer(root, pointer); });
+result<bool> basic_settings_store<AtomicFile>::erase(settings_scope scope,
+                                                     std::string_view pointer) {
+    return modify(scope, false,
+                  [&](boost::json::value& root) { return erase_at_pointer(root, pointer); });
 }
 
 template <class AtomicFile>
-result<bool> basic_settings_store<AtomicFile>::add_unique(settings_scope scope, std::string_view pointer,
+result<bool> basic_settings_store<AtomicFile>::add_unique(settings_scope scope,
+                                                          std::string_view pointer,
                                                           boost::json::value v) {
     return modify(scope, false, [&](boost::json::value& root) -> result<bool> {
         auto existing = find_at_pointer(root, pointer);
@@ -284,7 +308,8 @@ result<bool> basic_settings_store<AtomicFile>::add_unique(settings_scope scope, 
                 auto const& e = existing.error();
                 return error(stage::validate, e.code(), {}, {}, e.detail());
             }
-            if (auto set = set_at_pointer(root, pointer, boost::json::array{std::move(v)}); !set) return set.error();
+            if (auto set = set_at_pointer(root, pointer, boost::json::array{std::move(v)}); !set)
+                return set.error();
             return true;
         }
         auto* array = (*existing)->if_array();
@@ -300,14 +325,17 @@ result<bool> basic_settings_store<AtomicFile>::add_unique(settings_scope scope, 
 }
 
 template <class AtomicFile>
-result<bool> basic_settings_store<AtomicFile>::add_provider(settings_scope scope, std::string_view name) {
+result<bool> basic_settings_store<AtomicFile>::add_provider(settings_scope scope,
+                                                            std::string_view name) {
     return add_unique(scope, "/providers", boost::json::string(name));
 }
 
 template <class AtomicFile>
-result<bool> basic_settings_store<AtomicFile>::add_model(settings_scope scope, std::string_view provider,
+result<bool> basic_settings_store<AtomicFile>::add_model(settings_scope scope,
+                                                         std::string_view provider,
                                                          std::string_view model) {
-    return add_unique(scope, "/models/" + escape_json_pointer_token(provider), boost::json::string(model));
+    return add_unique(scope, "/models/" + escape_json_pointer_token(provider),
+                      boost::json::string(model));
 }
 
 }  // namespace persist
