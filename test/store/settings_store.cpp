@@ -21,12 +21,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace persist::test {
@@ -85,6 +87,28 @@ bool child_succeeded(pid_t child) {
     }
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
+
+/// An Fs that fails every call of one chosen operation with a chosen errno,
+/// until healed. Copies share the plan.
+class failing_fs : public fs_decorator<failing_fs, posix_fs> {
+public:
+    failing_fs() : plan_(std::make_shared<plan>()) {}
+
+    void fail(fs_op op, std::errc cause) { *plan_ = {op, std::make_error_code(cause)}; }
+    void heal() { plan_->op.reset(); }
+
+    std::optional<std::error_code> intercept(fs_op op) {
+        if (plan_->op == op) return plan_->cause;
+        return std::nullopt;
+    }
+
+private:
+    struct plan {
+        std::optional<fs_op> op;
+        std::error_code cause;
+    };
+    std::shared_ptr<plan> plan_;
+};
 
 /// An Fs that asks, at every open_read and rename, whether someone holds
 /// the lock on one lock file: flock(LOCK_NB) from a fresh descriptor fails
@@ -442,6 +466,83 @@ BOOST_AUTO_TEST_CASE(refuses_numbers_json_cannot_hold) {
     BOOST_TEST(on_disk(files.local) == before);
     check_failure(store.set(scope::local, "", 1), stage::validate, errc::type_mismatch,
                   "must be an object");
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_step_leaves_the_file_whole_and_the_lock_free) {
+    posix_files files;
+    failing_fs fs;
+    using store_type = basic_settings_store<atomic_file<failing_fs, full_sync, sibling_temp>>;
+    store_type store(files.global, files.local, {}, store_type::atomic_file_type(fs));
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/v", "old").has_value());
+    auto const old_bytes = on_disk(files.local);
+    lock_probe_fs const probe(files.local.string() + ".lock");
+
+    struct step {
+        fs_op op;
+        stage expected;
+    };
+    step const steps[] = {
+        {fs_op::lock, stage::lock},
+        {fs_op::open_read, stage::read},
+        {fs_op::stat_handle, stage::read},
+        {fs_op::read, stage::read},
+        {fs_op::create_exclusive, stage::create_temp},
+        {fs_op::write, stage::write_temp},
+        {fs_op::sync_full, stage::sync_temp},
+        {fs_op::rename, stage::rename},
+    };
+    for (auto const& s : steps) {
+        BOOST_TEST_CONTEXT("failing " << to_string(s.expected)) {
+            fs.fail(s.op, std::errc::permission_denied);
+            auto const failed = store.set(scope::local, "/v", "new");
+            fs.heal();
+            BOOST_TEST_REQUIRE(failed.has_error());
+            BOOST_TEST((failed.error().stage() == s.expected), to_string(failed.error().stage()));
+            BOOST_TEST(failed.error().code() == std::make_error_code(std::errc::permission_denied));
+            BOOST_TEST(failed.error().path() == files.local);
+            BOOST_TEST(on_disk(files.local) == old_bytes);
+            BOOST_TEST((entries_of(posix_fs{}, files.local.parent_path()) ==
+                        std::vector{"settings.json"s, "settings.json.lock"s}));
+            BOOST_TEST(!probe.locked_by_someone());
+            BOOST_TEST(store.get("/v").value() == json::value("old"));
+        }
+    }
+    // After the rename only the directory sync can fail: the new content is
+    // in place, and the error says its durability is unknown.
+    fs.fail(fs_op::sync_directory, std::errc::io_error);
+    auto const unsynced = store.set(scope::local, "/v", "new");
+    fs.heal();
+    BOOST_TEST_REQUIRE(unsynced.has_error());
+    BOOST_TEST((unsynced.error().stage() == stage::sync_directory));
+    BOOST_TEST(store.get("/v").value() == json::value("new"));
+    BOOST_TEST(!probe.locked_by_someone());
+}
+
+BOOST_AUTO_TEST_CASE(threads_sharing_one_store_lose_no_update) {
+    posix_files files;
+    no_sync_settings_store store(files.global, files.local);
+    constexpr int threads = 4;
+    constexpr int keys_each = 25;
+    std::atomic<int> failures{0};
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+        workers.emplace_back([&, t] {
+            for (int k = 0; k < keys_each; ++k) {
+                auto const key = "/thread-" + std::to_string(t) + "/key-" + std::to_string(k);
+                if (!store.set(scope::local, key, k)) ++failures;
+                auto const read_back = store.get(key);  // each thread reads its own write
+                if (!read_back || *read_back != json::value(k)) ++failures;
+            }
+        });
+    }
+    for (auto& w : workers)
+        w.join();
+    BOOST_TEST(failures.load() == 0);
+    auto const all = store.get("").value();
+    for (int t = 0; t < threads; ++t) {
+        BOOST_TEST(all.at("thread-" + std::to_string(t)).as_object().size() ==
+                   std::size_t{keys_each});
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
