@@ -23,8 +23,10 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <limits>
 #include <memory>
 #include <string>
@@ -79,6 +81,15 @@ void write_by_hand(std::filesystem::path const& p, std::string const& bytes) {
 }
 
 std::string on_disk(std::filesystem::path const& p) { return content_of(posix_fs{}, p); }
+
+/// fork(), after flushing the parent's output buffers, so that a child
+/// cannot print the test log's pending text a second time.
+pid_t fork_flushed() {
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    return ::fork();
+}
 
 /// Waits for a forked child; true if it exited with status 0.
 bool child_succeeded(pid_t child) {
@@ -163,7 +174,7 @@ int run_writer_processes(WriteKey write_key) {
     BOOST_TEST_REQUIRE(::pipe(start) == 0);
     std::vector<pid_t> children;
     for (int process = 0; process < writer_processes; ++process) {
-        pid_t const child = ::fork();
+        pid_t const child = fork_flushed();
         BOOST_TEST_REQUIRE(child != -1);
         if (child == 0) {
             ::close(start[1]);
@@ -612,7 +623,7 @@ BOOST_AUTO_TEST_CASE(cache_is_refreshed_after_another_process_rewrites_the_file)
 
     // Another process rewrites both files to the same sizes: the cache must
     // notice the new inode (or mtime), not just a new size.
-    pid_t const child = ::fork();
+    pid_t const child = fork_flushed();
     BOOST_TEST_REQUIRE(child != -1);
     if (child == 0) {
         settings_store other(files.global, files.local);
