@@ -12,6 +12,7 @@
 #include <persist/fs/impl/memory_fs.ipp>
 #include <persist/fs/impl/posix_fs.ipp>
 #include <persist/impl/error.ipp>
+#include <persist/impl/json_pointer.ipp>
 #include <persist/impl/json_text.ipp>
 
 #endif
