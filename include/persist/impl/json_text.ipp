@@ -8,6 +8,8 @@
 #include <boost/json/stream_parser.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 
 namespace persist {
 
@@ -47,7 +49,92 @@ inline void format_json_into(std::string& out, boost::json::value const& v, std:
     }
 }
 
+/// RFC 3629 UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF.
+inline bool is_valid_utf8(std::string_view s) noexcept {
+    auto const* p = reinterpret_cast<unsigned char const*>(s.data());
+    auto const* const end = p + s.size();
+    auto continuation = [&](std::size_t i) { return p + i < end && (p[i] & 0xC0) == 0x80; };
+    while (p < end) {
+        unsigned char const c = *p;
+        if (c < 0x80) {
+            ++p;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            if (!continuation(1)) return false;
+            p += 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            if (!continuation(1) || !continuation(2)) return false;
+            if (c == 0xE0 && p[1] < 0xA0) return false;  // overlong
+            if (c == 0xED && p[1] > 0x9F) return false;  // a surrogate
+            p += 3;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            if (!continuation(1) || !continuation(2) || !continuation(3)) return false;
+            if (c == 0xF0 && p[1] < 0x90) return false;  // overlong
+            if (c == 0xF4 && p[1] > 0x8F) return false;  // past U+10FFFF
+            p += 4;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+inline std::string member_path_segment(std::string_view key) {
+    bool const identifier = !key.empty() && std::isdigit(static_cast<unsigned char>(key.front())) == 0 &&
+                            std::all_of(key.begin(), key.end(), [](char c) {
+                                return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+                            });
+    if (identifier) return "." + std::string(key);
+    std::string segment = "[\"";
+    for (char const c : key) {
+        if (c == '"' || c == '\\') segment += '\\';
+        segment += c;
+    }
+    return segment + "\"]";
+}
+
+inline std::optional<std::string> find_unrepresentable_in(boost::json::value const& v, std::string& path) {
+    auto at = [&](std::string_view why) -> std::optional<std::string> {
+        std::string where = path;
+        if (!where.empty() && where.front() == '.') where.erase(0, 1);
+        return where.empty() ? std::string(why) : where + ": " + std::string(why);
+    };
+    switch (v.kind()) {
+        case boost::json::kind::double_:
+            if (!std::isfinite(v.get_double())) return at("NaN and infinity cannot be written as JSON");
+            return std::nullopt;
+        case boost::json::kind::string:
+            if (!is_valid_utf8(v.get_string())) return at("string is not valid UTF-8");
+            return std::nullopt;
+        case boost::json::kind::array: {
+            auto const& array = v.get_array();
+            for (std::size_t i = 0; i < array.size(); ++i) {
+                auto const length = path.size();
+                path += "[" + std::to_string(i) + "]";
+                if (auto found = find_unrepresentable_in(array[i], path)) return found;
+                path.resize(length);
+            }
+            return std::nullopt;
+        }
+        case boost::json::kind::object:
+            for (auto const& member : v.get_object()) {
+                auto const length = path.size();
+                path += member_path_segment(member.key());
+                if (!is_valid_utf8(member.key())) return at("member name is not valid UTF-8");
+                if (auto found = find_unrepresentable_in(member.value(), path)) return found;
+                path.resize(length);
+            }
+            return std::nullopt;
+        default:
+            return std::nullopt;
+    }
+}
+
 }  // namespace detail
+
+PERSIST_DECL std::optional<std::string> find_unrepresentable(boost::json::value const& v, std::string_view root) {
+    std::string path(root);
+    return detail::find_unrepresentable_in(v, path);
+}
 
 PERSIST_DECL text_position position_of(std::string_view text, std::size_t offset) noexcept {
     offset = std::min(offset, text.size());
