@@ -13,6 +13,7 @@
 #include <boost/system/result.hpp>
 
 #include <filesystem>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -43,6 +44,8 @@ enum class stage {
 
 /// A short, stable, human-readable name: "sync_temp" for stage::sync_temp.
 PERSIST_DECL std::string_view to_string(stage s) noexcept;
+
+inline std::ostream& operator<<(std::ostream& out, stage s) { return out << to_string(s); }
 
 /// persist's own error codes, for causes that are not an errno.
 enum class errc {
@@ -103,6 +106,9 @@ private:
     std::filesystem::path other_path_;
     std::string detail_;
 };
+
+/// Writes e.message().
+inline std::ostream& operator<<(std::ostream& out, error const& e) { return out << e.message(); }
 
 /// Thrown by result<T>::value() when the result holds an error.
 class exception : public std::system_error {

@@ -4,7 +4,10 @@
 
 #include <persist/detail/config.hpp>
 
+#include <sys/types.h>
+
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +22,10 @@ inline constexpr std::string_view temp_marker = ".tmp-";
 /// nobody can plant a symlink at it in advance. Long names are shortened to
 /// keep the result within NAME_MAX.
 PERSIST_DECL std::string make_temp_name(std::string_view target_name);
+
+/// The pid embedded in a name that make_temp_name produced, or nothing if
+/// name does not have exactly that shape (`.<name>.tmp-<pid>-<n>-<16 hex>`).
+PERSIST_DECL std::optional<pid_t> temp_name_owner(std::string_view name) noexcept;
 
 /// 64 unpredictable bits, from getrandom(2).
 PERSIST_DECL std::uint64_t random_bits();

@@ -125,7 +125,8 @@ result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::
                                                                Writer&& writer) const {
     auto prepared = prepare(target);
     if (!prepared) return prepared.error();
-    auto const& [path, existing] = *prepared;
+    auto const& path = prepared->path;  // not a structured binding: clang 14 cannot capture those
+    auto const& existing = prepared->existing;
     auto fail = [&](stage where, std::error_code cause, std::filesystem::path const& other) -> result<void> {
         return error(where, cause, target, other);
     };

@@ -69,7 +69,7 @@ inline stage_phrase phrase_of(stage s) noexcept {
     switch (s) {
         case stage::validate: return {"invalid path", "", ""};
         case stage::create_directory: return {"cannot create", "directory", "for"};
-        case stage::create_temp: return {"cannot create", "temporary file", "for"};
+        case stage::create_temp: return {"cannot create temporary file", "in", "for"};
         case stage::write_temp: return {"cannot write", "temporary file", "for"};
         case stage::sync_temp: return {"cannot sync", "temporary file", "for"};
         case stage::set_metadata: return {"cannot set mode or owner of", "temporary file", "for"};
