@@ -100,6 +100,45 @@ void plant(AtomicFile const& af, std::filesystem::path const& path, std::string_
     BOOST_TEST_REQUIRE(af.replace(path, bytes).has_value());
 }
 
+/// posix_fs that fails calls: the Nth call of any operation (counting
+/// every call), or with an operation given, the Nth call of that operation,
+/// or every call of it when N is 0. Copies share the plan, as copies of any
+/// Fs share the filesystem. (fault_fs, from the test-policies issue, does
+/// this and more; this stays small and local until it lands.)
+class nth_call_failing_fs : public fs_decorator<nth_call_failing_fs, posix_fs> {
+public:
+    nth_call_failing_fs(std::size_t fail_at, std::error_code cause, std::optional<fs_op> only = std::nullopt)
+        : plan_(std::make_shared<plan>()) {
+        plan_->fail_at = fail_at;
+        plan_->cause = cause;
+        plan_->only = only;
+    }
+    /// The operation that failed first, if any did.
+    std::optional<fs_op> failed_op() const { return plan_->failed; }
+    std::size_t failures() const { return plan_->failures; }
+
+private:
+    friend class fs_decorator<nth_call_failing_fs, posix_fs>;
+    struct plan {
+        std::size_t fail_at = 0;
+        std::error_code cause;
+        std::optional<fs_op> only;
+        std::size_t calls = 0;
+        std::size_t failures = 0;
+        std::optional<fs_op> failed;
+    };
+    std::optional<std::error_code> intercept(fs_op op) {
+        if (plan_->only && op != *plan_->only) return std::nullopt;
+        ++plan_->calls;
+        if (plan_->fail_at != 0 && plan_->calls != plan_->fail_at) return std::nullopt;
+        if (!plan_->failed) plan_->failed = op;
+        ++plan_->failures;
+        return plan_->cause;
+    }
+    std::shared_ptr<plan> plan_;
+};
+static_assert(fs_policy<nth_call_failing_fs>);
+
 /// A directory with a state file that has been saved twice: the file holds
 /// sample(2) and the backup sample(1). The fault sweeps, which build
 /// hundreds, use no_sync for speed.
@@ -372,6 +411,22 @@ BOOST_AUTO_TEST_CASE(quarantine_adds_a_counter_when_the_name_is_taken) {
     BOOST_TEST(s.content(s.quarantine_name + "-2") == garbage);
 }
 
+BOOST_AUTO_TEST_CASE(quarantine_renames_where_hard_links_are_refused) {
+    saved_twice s;
+    plant(s.raw, s.file, garbage);
+    // FAT and some FUSE filesystems refuse link(2) with EPERM.
+    nth_call_failing_fs no_links(0, std::make_error_code(std::errc::operation_not_permitted), fs_op::link);
+    basic_state_file<session, atomic_file<nth_call_failing_fs, full_sync, sibling_temp>> state(
+        s.file, fixed_clock_options(), atomic_file<nth_call_failing_fs, full_sync, sibling_temp>(no_links));
+    auto const recovered = state.load();
+    BOOST_TEST_REQUIRE(recovered.has_value());
+    BOOST_TEST((recovered->report.outcome == load_outcome::recovered_from_backup));
+    BOOST_TEST(no_links.failures() == 1u);
+    BOOST_TEST(s.content(s.quarantine_name) == garbage);
+    BOOST_TEST(s.content("state.json") == s.backup_bytes);
+    BOOST_TEST(s.content("state.json.bak") == s.backup_bytes);
+}
+
 BOOST_AUTO_TEST_CASE(save_over_a_corrupt_file_keeps_the_good_backup) {
     saved_twice s;
     plant(s.raw, s.file, garbage);
@@ -609,31 +664,6 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(state_file_faults)
 
 namespace {
-
-/// posix_fs that fails its Nth call (counting every operation) once.
-/// Copies share the plan, like copies of any Fs share the filesystem.
-class nth_call_failing_fs : public fs_decorator<nth_call_failing_fs, posix_fs> {
-public:
-    nth_call_failing_fs(std::size_t fail_at, std::error_code cause)
-        : plan_(std::make_shared<plan>(plan{fail_at, cause, 0, std::nullopt})) {}
-    std::optional<fs_op> failed_op() const { return plan_->failed; }
-
-private:
-    friend class fs_decorator<nth_call_failing_fs, posix_fs>;
-    struct plan {
-        std::size_t fail_at;
-        std::error_code cause;
-        std::size_t calls;
-        std::optional<fs_op> failed;
-    };
-    std::optional<std::error_code> intercept(fs_op op) {
-        if (++plan_->calls != plan_->fail_at) return std::nullopt;
-        plan_->failed = op;
-        return plan_->cause;
-    }
-    std::shared_ptr<plan> plan_;
-};
-static_assert(fs_policy<nth_call_failing_fs>);
 
 using faulty_state = basic_state_file<session, atomic_file<nth_call_failing_fs, full_sync, sibling_temp>>;
 

@@ -165,7 +165,10 @@ public:
     ///   file is moved to its quarantine name; T's defaults
     ///   (corrupt_used_defaults).
     /// Recovery runs under the lock on `<file>.lock`, so two processes
-    /// starting at once recover once.
+    /// starting at once recover once. Where the filesystem refuses hard
+    /// links, the corrupt file is renamed instead (and is absent for a
+    /// moment). The directory is synced after every quarantine, on every
+    /// tier, before anything else changes.
     ///
     /// Errors, after which no file has been changed:
     /// - stage::read: a file exists but cannot be read (EACCES, EIO, EISDIR);

@@ -160,8 +160,10 @@ result<std::filesystem::path> basic_state_file<T, AtomicFile>::quarantine(std::f
                 return error(stage::recover, renamed.error(), path, to, "cannot rename it to its quarantine name");
             }
         }
+        // Synced on every tier, even no_sync: quarantines are rare, and the
+        // new name must not be lost while the replace that follows persists.
         auto const dir = detail::directory_of(path);
-        if (auto synced = AtomicFile::durability_type::sync_directory(fs, dir); !synced) {
+        if (auto synced = fs.sync_directory(dir); !synced) {
             return error(stage::recover, synced.error(), path, dir, "quarantined, but cannot sync the directory");
         }
         return to;
