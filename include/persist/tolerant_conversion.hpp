@@ -74,8 +74,12 @@ template <class T>
 /// is valid UTF-8 and every floating value is finite; Boost.JSON serializes
 /// NaN as `NaN`, which no parser accepts. persist's stores check this before
 /// they write (see find_unrepresentable in json_text.hpp).
+///
+/// The result, and every value inside it, uses the memory resource sp (as
+/// boost::json::value_from does): a monotonic_resource makes converting a
+/// large state several times cheaper.
 template <class T>
-[[nodiscard]] boost::json::value tolerant_value_from(T const& t);
+[[nodiscard]] boost::json::value tolerant_value_from(T const& t, boost::json::storage_ptr sp = {});
 
 }  // namespace persist
 

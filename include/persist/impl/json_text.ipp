@@ -5,17 +5,30 @@
 #include <persist/json_text.hpp>
 
 #include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
 #include <boost/json/stream_parser.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <vector>
 
 namespace persist {
 
 namespace detail {
 
-inline void format_json_into(std::string& out, boost::json::value const& v, std::size_t depth) {
+/// Appends what serializer sr holds (after a reset) to out, through a
+/// stack buffer: no allocation per scalar or key.
+inline void append_serialized(std::string& out, boost::json::serializer& sr) {
+    char buffer[256];
+    while (!sr.done()) {
+        auto const piece = sr.read(buffer);
+        out.append(piece.data(), piece.size());
+    }
+}
+
+inline void format_json_into(std::string& out, boost::json::serializer& sr, boost::json::value const& v,
+                             std::size_t depth) {
     auto newline_indent = [&](std::size_t level) {
         out += '\n';
         out.append(2 * level, ' ');
@@ -27,9 +40,10 @@ inline void format_json_into(std::string& out, boost::json::value const& v, std:
             if (!first) out += ',';
             first = false;
             newline_indent(depth + 1);
-            out += boost::json::serialize(boost::json::string_view(member.key()));
+            sr.reset(member.key());
+            append_serialized(out, sr);
             out += ": ";
-            format_json_into(out, member.value(), depth + 1);
+            format_json_into(out, sr, member.value(), depth + 1);
         }
         newline_indent(depth);
         out += '}';
@@ -40,12 +54,13 @@ inline void format_json_into(std::string& out, boost::json::value const& v, std:
             if (!first) out += ',';
             first = false;
             newline_indent(depth + 1);
-            format_json_into(out, element, depth + 1);
+            format_json_into(out, sr, element, depth + 1);
         }
         newline_indent(depth);
         out += ']';
     } else {
-        out += boost::json::serialize(v);  // scalars, {} and []
+        sr.reset(&v);  // scalars, {} and []
+        append_serialized(out, sr);
     }
 }
 
@@ -92,48 +107,59 @@ inline std::string member_path_segment(std::string_view key) {
     return segment + "\"]";
 }
 
-inline std::optional<std::string> find_unrepresentable_in(boost::json::value const& v, std::string& path) {
-    auto at = [&](std::string_view why) -> std::optional<std::string> {
-        std::string where = path;
-        if (!where.empty() && where.front() == '.') where.erase(0, 1);
-        return where.empty() ? std::string(why) : where + ": " + std::string(why);
-    };
+/// What find_unrepresentable found: the reason, and the path to it, gathered
+/// innermost first while the search unwinds, so a clean value costs no
+/// string work at all.
+struct unrepresentable_value {
+    std::vector<std::string> reversed_path;
+    std::string_view reason;
+};
+
+inline bool find_unrepresentable_in(boost::json::value const& v, unrepresentable_value& found) {
     switch (v.kind()) {
         case boost::json::kind::double_:
-            if (!std::isfinite(v.get_double())) return at("NaN and infinity cannot be written as JSON");
-            return std::nullopt;
+            if (std::isfinite(v.get_double())) return false;
+            found.reason = "NaN and infinity cannot be written as JSON";
+            return true;
         case boost::json::kind::string:
-            if (!is_valid_utf8(v.get_string())) return at("string is not valid UTF-8");
-            return std::nullopt;
+            if (is_valid_utf8(v.get_string())) return false;
+            found.reason = "string is not valid UTF-8";
+            return true;
         case boost::json::kind::array: {
             auto const& array = v.get_array();
             for (std::size_t i = 0; i < array.size(); ++i) {
-                auto const length = path.size();
-                path += "[" + std::to_string(i) + "]";
-                if (auto found = find_unrepresentable_in(array[i], path)) return found;
-                path.resize(length);
+                if (find_unrepresentable_in(array[i], found)) {
+                    found.reversed_path.push_back("[" + std::to_string(i) + "]");
+                    return true;
+                }
             }
-            return std::nullopt;
+            return false;
         }
         case boost::json::kind::object:
             for (auto const& member : v.get_object()) {
-                auto const length = path.size();
-                path += member_path_segment(member.key());
-                if (!is_valid_utf8(member.key())) return at("member name is not valid UTF-8");
-                if (auto found = find_unrepresentable_in(member.value(), path)) return found;
-                path.resize(length);
+                if (!is_valid_utf8(member.key())) {
+                    found.reason = "member name is not valid UTF-8";
+                } else if (!find_unrepresentable_in(member.value(), found)) {
+                    continue;
+                }
+                found.reversed_path.push_back(member_path_segment(member.key()));
+                return true;
             }
-            return std::nullopt;
+            return false;
         default:
-            return std::nullopt;
+            return false;
     }
 }
 
 }  // namespace detail
 
 PERSIST_DECL std::optional<std::string> find_unrepresentable(boost::json::value const& v, std::string_view root) {
+    detail::unrepresentable_value found;
+    if (!detail::find_unrepresentable_in(v, found)) return std::nullopt;
     std::string path(root);
-    return detail::find_unrepresentable_in(v, path);
+    for (auto it = found.reversed_path.rbegin(); it != found.reversed_path.rend(); ++it) path += *it;
+    if (!path.empty() && path.front() == '.') path.erase(0, 1);
+    return path.empty() ? std::string(found.reason) : path + ": " + std::string(found.reason);
 }
 
 PERSIST_DECL text_position position_of(std::string_view text, std::size_t offset) noexcept {
@@ -148,7 +174,8 @@ PERSIST_DECL text_position position_of(std::string_view text, std::size_t offset
 
 PERSIST_DECL std::string format_json(boost::json::value const& v) {
     std::string out;
-    detail::format_json_into(out, v, 0);
+    boost::json::serializer sr;
+    detail::format_json_into(out, sr, v, 0);
     out += '\n';
     return out;
 }

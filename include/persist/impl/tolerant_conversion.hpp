@@ -300,44 +300,46 @@ bool read_into(json::value const& v, T& out, conversion_failure& failure) {
 }
 
 template <class T>
-json::value write_value(T const& t);
+json::value write_value(T const& t, json::storage_ptr const& sp);
 
 template <class T>
-json::value write_struct(T const& t) {
-    json::object object;
+json::value write_struct(T const& t, json::storage_ptr const& sp) {
+    json::object object(sp);
+    object.reserve(boost::mp11::mp_size<described_fields<T>>::value);
     boost::mp11::mp_for_each<described_fields<T>>(
-        [&](auto field) { object.emplace(field.name, write_value(t.*field.pointer)); });
+        [&](auto field) { object.emplace(field.name, write_value(t.*field.pointer, sp)); });
     return object;
 }
 
 template <class T>
-json::value write_value(T const& t) {
+json::value write_value(T const& t, json::storage_ptr const& sp) {
     if constexpr (json_native<T>) {
-        return json::value(t);
+        return json::value(t, sp);
     } else if constexpr (is_std_optional<T>::value) {
-        return t ? write_value(*t) : json::value(nullptr);
+        return t ? write_value(*t, sp) : json::value(nullptr, sp);
     } else if constexpr (tolerant_struct_from<T>) {
-        return write_struct(t);
+        return write_struct(t, sp);
     } else if constexpr (has_user_json_from<T>) {
-        return json::value_from(t);
+        return json::value_from(t, sp);
     } else if constexpr (described_enum<T>) {
-        if (char const* name = boost::describe::enum_to_string(t, nullptr)) return json::value(name);
-        return json::value(static_cast<std::underlying_type_t<T>>(t));
+        if (char const* name = boost::describe::enum_to_string(t, nullptr)) return json::value(name, sp);
+        return json::value(static_cast<std::underlying_type_t<T>>(t), sp);
     } else if constexpr (std::is_arithmetic_v<T>) {
-        return json::value(t);
+        return json::value(t, sp);
     } else if constexpr (json::is_string_like<T>::value) {
-        return json::value(json::string_view(std::string_view(t)));
+        return json::value(json::string_view(std::string_view(t)), sp);
     } else if constexpr (json::is_map_like<T>::value) {
-        json::object object;
+        json::object object(sp);
         object.reserve(t.size());
-        for (auto const& [key, element] : t) object.emplace(std::string_view(key), write_value(element));
+        for (auto const& [key, element] : t) object.emplace(std::string_view(key), write_value(element, sp));
         return object;
     } else if constexpr (json::is_sequence_like<T>::value && !json::is_tuple_like<T>::value) {
-        json::array array;
-        for (auto const& element : t) array.push_back(write_value(element));
+        json::array array(sp);
+        if constexpr (requires { t.size(); }) array.reserve(t.size());
+        for (auto const& element : t) array.push_back(write_value(element, sp));
         return array;
     } else if constexpr (json::has_value_from<T>::value) {
-        return json::value_from(t);
+        return json::value_from(t, sp);
     } else {
         static_assert(dependent_false<T>, "persist::tolerant_value_from: no JSON conversion for this type; "
                                           "describe it with BOOST_DESCRIBE_STRUCT or give it a tag_invoke");
@@ -360,8 +362,8 @@ result<T> tolerant_value_to(boost::json::value const& v, std::string_view root) 
 }
 
 template <class T>
-boost::json::value tolerant_value_from(T const& t) {
-    return detail::write_value(t);
+boost::json::value tolerant_value_from(T const& t, boost::json::storage_ptr sp) {
+    return detail::write_value(t, sp);
 }
 
 }  // namespace persist

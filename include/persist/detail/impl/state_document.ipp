@@ -90,7 +90,7 @@ PERSIST_DECL result<state_document> parse_state_document(std::string_view text, 
 
 PERSIST_DECL std::string format_state_document(std::uint64_t version, std::chrono::sys_seconds time,
                                                boost::json::value state) {
-    boost::json::object document;
+    boost::json::object document(state.storage());  // the same resource, so the state moves in without a copy
     document.reserve(3);
     document.emplace("version", version);
     document.emplace("last_updated", format_utc_time(time));

@@ -8,6 +8,7 @@
 #include <persist/json_text.hpp>
 
 #include <boost/assert.hpp>
+#include <boost/json/monotonic_resource.hpp>
 
 #include <algorithm>
 #include <type_traits>
@@ -242,7 +243,8 @@ result<loaded<T>> basic_state_file<T, AtomicFile>::recover(file_read const& main
 
 template <class T, class AtomicFile>
 result<std::string> basic_state_file<T, AtomicFile>::render(T const& state) const {
-    auto value = tolerant_value_from(state);
+    boost::json::monotonic_resource memory;  // one arena for the whole tree, freed at once
+    auto value = tolerant_value_from(state, &memory);
     if (auto unwritable = find_unrepresentable(value, "state")) {
         return error(stage::validate, errc::invalid_input, file_, {}, *unwritable);
     }
