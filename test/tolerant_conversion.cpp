@@ -49,7 +49,8 @@ struct editor_state {
     friend bool operator==(editor_state const&, editor_state const&) = default;
 };
 BOOST_DESCRIBE_STRUCT(editor_state, (),
-                      (main_window, tabs, zoom_by_file, last_search, font_size, look, volume, grid, pinned, history))
+                      (main_window, tabs, zoom_by_file, last_search, font_size, look, volume, grid,
+                       pinned, history))
 
 // A type with its own conversion: "x,y" as a string.
 struct point {
@@ -64,7 +65,8 @@ inline point tag_invoke(boost::json::value_to_tag<point>, boost::json::value con
     auto const& s = v.as_string();  // throws on a non-string
     auto const comma = std::string_view(s).find(',');
     if (comma == std::string_view::npos) throw std::invalid_argument("point needs a comma");
-    return {std::stoi(std::string(s.subview(0, comma))), std::stoi(std::string(s.subview(comma + 1)))};
+    return {std::stoi(std::string(s.subview(0, comma))),
+            std::stoi(std::string(s.subview(comma + 1)))};
 }
 
 struct drawing {
@@ -146,18 +148,23 @@ BOOST_AUTO_TEST_CASE(writes_members_in_order_enums_as_names_nullopt_as_null) {
     auto const v = tolerant_value_from(full_state());
     auto const& object = v.as_object();
     std::vector<std::string> keys;
-    for (auto const& member : object) keys.emplace_back(member.key());
-    BOOST_TEST((keys == std::vector<std::string>{"main_window", "tabs", "zoom_by_file", "last_search", "font_size",
-                                                 "look", "volume", "grid", "pinned", "history"}));
+    for (auto const& member : object)
+        keys.emplace_back(member.key());
+    BOOST_TEST((keys == std::vector<std::string>{"main_window", "tabs", "zoom_by_file",
+                                                 "last_search", "font_size", "look", "volume",
+                                                 "grid", "pinned", "history"}));
     BOOST_TEST(object.at("look") == json::value("light"));
     BOOST_TEST(object.at("font_size").is_null());
     BOOST_TEST(object.at("tabs").as_array()[1].as_object().at("cursor_line").is_null());
-    BOOST_TEST(object.at("tabs").as_array()[1].as_object().at("look") == json::value("high_contrast"));
-    BOOST_TEST(json::serialize(object.at("main_window")) == R"({"width":1920,"height":1080,"maximized":true})");
+    BOOST_TEST(object.at("tabs").as_array()[1].as_object().at("look") ==
+               json::value("high_contrast"));
+    BOOST_TEST(json::serialize(object.at("main_window")) ==
+               R"({"width":1920,"height":1080,"maximized":true})");
 }
 
 BOOST_AUTO_TEST_CASE(missing_fields_keep_their_defaults_at_every_depth) {
-    auto const read = tolerant_value_to<editor_state>(json::parse(R"({"main_window": {"width": 1024}, "tabs": [{}]})"));
+    auto const read = tolerant_value_to<editor_state>(
+        json::parse(R"({"main_window": {"width": 1024}, "tabs": [{}]})"));
     BOOST_TEST_REQUIRE(read.has_value());
     editor_state expected;
     expected.main_window.width = 1024;
@@ -185,11 +192,13 @@ BOOST_AUTO_TEST_CASE(unknown_fields_are_ignored_at_every_depth) {
 }
 
 BOOST_AUTO_TEST_CASE(optional_reads_null_as_nullopt_and_values_as_values) {
-    auto const read = tolerant_value_to<editor_state>(json::parse(R"({"font_size": null, "last_search": "q"})"));
+    auto const read =
+        tolerant_value_to<editor_state>(json::parse(R"({"font_size": null, "last_search": "q"})"));
     BOOST_TEST_REQUIRE(read.has_value());
     BOOST_TEST(!read->font_size.has_value());
     BOOST_TEST(read->last_search.value() == "q");
-    BOOST_TEST(mismatch_of<editor_state>(R"({"font_size": "big"})").starts_with("state.font_size: expected integer"));
+    BOOST_TEST(mismatch_of<editor_state>(R"({"font_size": "big"})")
+                   .starts_with("state.font_size: expected integer"));
 }
 
 BOOST_AUTO_TEST_CASE(type_mismatch_names_the_field_path) {
@@ -204,12 +213,14 @@ BOOST_AUTO_TEST_CASE(type_mismatch_names_the_field_path) {
     BOOST_TEST(mismatch_of<editor_state>(R"({"grid": [[1], [2, "3"]]})") ==
                "state.grid[1][1]: expected integer from -2147483648 to 2147483647");
     BOOST_TEST(mismatch_of<editor_state>(R"({"tabs": {}})") == "state.tabs: expected array");
-    BOOST_TEST(mismatch_of<editor_state>(R"({"main_window": []})") == "state.main_window: expected object");
+    BOOST_TEST(mismatch_of<editor_state>(R"({"main_window": []})") ==
+               "state.main_window: expected object");
     BOOST_TEST(mismatch_of<editor_state>("[]") == "state: expected object");
     BOOST_TEST(mismatch_of<editor_state>("[]", "") == "expected object");
     BOOST_TEST(mismatch_of<editor_state>(R"({"main_window": {"width": null}})", "") ==
                "main_window.width: expected integer from -2147483648 to 2147483647");
-    BOOST_TEST(mismatch_of<editor_state>(R"({"last_search": 5})") == "state.last_search: expected string");
+    BOOST_TEST(mismatch_of<editor_state>(R"({"last_search": 5})") ==
+               "state.last_search: expected string");
 }
 
 BOOST_AUTO_TEST_CASE(integers_are_range_checked_and_exact) {
@@ -222,21 +233,25 @@ BOOST_AUTO_TEST_CASE(integers_are_range_checked_and_exact) {
     BOOST_TEST(mismatch_of<std::uint8_t>("256") == "state: expected integer from 0 to 255");
     BOOST_TEST(mismatch_of<std::uint8_t>("-1") == "state: expected integer from 0 to 255");
     BOOST_TEST(mismatch_of<int>("2.5").starts_with("state: expected integer"));
-    BOOST_TEST(mismatch_of<std::int64_t>("9223372036854775808.0").starts_with("state: expected integer"));
+    BOOST_TEST(
+        mismatch_of<std::int64_t>("9223372036854775808.0").starts_with("state: expected integer"));
     BOOST_TEST(mismatch_of<std::uint64_t>("-1").starts_with("state: expected integer"));
     BOOST_TEST(mismatch_of<int>("true").starts_with("state: expected integer"));
     BOOST_TEST(tolerant_value_to<double>(json::parse("3")).value() == 3.0);
-    BOOST_TEST(mismatch_of<float>("1e300") == "state: expected number within the range of a 32-bit float");
+    BOOST_TEST(mismatch_of<float>("1e300") ==
+               "state: expected number within the range of a 32-bit float");
     BOOST_TEST(mismatch_of<double>("\"1\"") == "state: expected number");
 }
 
 BOOST_AUTO_TEST_CASE(enums_read_names_or_integers_and_write_unnamed_values_as_integers) {
-    BOOST_TEST((tolerant_value_to<theme>(json::parse("\"high_contrast\"")).value() == theme::high_contrast));
+    BOOST_TEST((tolerant_value_to<theme>(json::parse("\"high_contrast\"")).value() ==
+                theme::high_contrast));
     BOOST_TEST((tolerant_value_to<theme>(json::parse("1")).value() == theme::dark));
     auto const unnamed = static_cast<theme>(17);
     BOOST_TEST(tolerant_value_from(unnamed) == json::value(17));
     BOOST_TEST((tolerant_value_to<theme>(tolerant_value_from(unnamed)).value() == unnamed));
-    BOOST_TEST(mismatch_of<theme>("\"Dark\"") == "state: expected one of: light, dark, high_contrast");
+    BOOST_TEST(mismatch_of<theme>("\"Dark\"") ==
+               "state: expected one of: light, dark, high_contrast");
 }
 
 BOOST_AUTO_TEST_CASE(uses_a_types_own_tag_invoke_inside_described_structs) {
@@ -245,7 +260,8 @@ BOOST_AUTO_TEST_CASE(uses_a_types_own_tag_invoke_inside_described_structs) {
     auto const v = tolerant_value_from(d);
     BOOST_TEST(json::serialize(v) == R"({"points":["1,2","-3,4"],"name":"untitled"})");
     BOOST_TEST((tolerant_value_to<drawing>(v).value() == d));
-    BOOST_TEST(mismatch_of<drawing>(R"({"points": ["1,2", "12"]})") == "state.points[1]: point needs a comma");
+    BOOST_TEST(mismatch_of<drawing>(R"({"points": ["1,2", "12"]})") ==
+               "state.points[1]: point needs a comma");
     BOOST_TEST(mismatch_of<drawing>(R"({"points": [5]})").starts_with("state.points[0]: "));
 }
 

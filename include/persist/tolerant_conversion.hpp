@@ -94,13 +94,15 @@ template <class T>
 /// boost::json::value_to<window> then throws persist::exception (a
 /// std::system_error) on a type mismatch. persist's own functions do not
 /// need the macro: they always convert described structs tolerantly.
-#define PERSIST_TOLERANT_CONVERSION(Type)                                                                   \
-    [[maybe_unused]] inline void persist_tolerant_conversion(Type const*) noexcept {}                       \
-    [[maybe_unused]] inline Type tag_invoke(::boost::json::value_to_tag<Type>, ::boost::json::value const& v) { \
-        return ::persist::tolerant_value_to<Type>(v).value();                                               \
-    }                                                                                                       \
-    [[maybe_unused]] inline void tag_invoke(::boost::json::value_from_tag, ::boost::json::value& v, Type const& t) { \
-        v = ::persist::tolerant_value_from(t);                                                              \
+#define PERSIST_TOLERANT_CONVERSION(Type)                                             \
+    [[maybe_unused]] inline void persist_tolerant_conversion(Type const*) noexcept {} \
+    [[maybe_unused]] inline Type tag_invoke(::boost::json::value_to_tag<Type>,        \
+                                            ::boost::json::value const& v) {          \
+        return ::persist::tolerant_value_to<Type>(v).value();                         \
+    }                                                                                 \
+    [[maybe_unused]] inline void tag_invoke(::boost::json::value_from_tag,            \
+                                            ::boost::json::value& v, Type const& t) { \
+        v = ::persist::tolerant_value_from(t, v.storage());                           \
     }
 
 #include <persist/impl/tolerant_conversion.hpp>

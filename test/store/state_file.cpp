@@ -47,7 +47,9 @@ struct session {
     double zoom = 1.0;
     friend bool operator==(session const&, session const&) = default;
 };
-BOOST_DESCRIBE_STRUCT(session, (), (name, main_window, open_files, cursor_by_file, last_error, current, counter, zoom))
+BOOST_DESCRIBE_STRUCT(session, (),
+                      (name, main_window, open_files, cursor_by_file, last_error, current, counter,
+                       zoom))
 
 }  // namespace state_test
 
@@ -88,7 +90,8 @@ state_file_options fixed_clock_options(std::uint64_t version = 1) {
 
 /// The names in dir that start with prefix.
 template <class Fs>
-std::vector<std::string> entries_starting(Fs fs, std::filesystem::path const& dir, std::string_view prefix) {
+std::vector<std::string> entries_starting(Fs fs, std::filesystem::path const& dir,
+                                          std::string_view prefix) {
     auto names = entries_of(fs, dir);
     std::erase_if(names, [&](std::string const& n) { return !n.starts_with(prefix); });
     return names;
@@ -107,7 +110,8 @@ void plant(AtomicFile const& af, std::filesystem::path const& path, std::string_
 /// this and more; this stays small and local until it lands.)
 class nth_call_failing_fs : public fs_decorator<nth_call_failing_fs, posix_fs> {
 public:
-    nth_call_failing_fs(std::size_t fail_at, std::error_code cause, std::optional<fs_op> only = std::nullopt)
+    nth_call_failing_fs(std::size_t fail_at, std::error_code cause,
+                        std::optional<fs_op> only = std::nullopt)
         : plan_(std::make_shared<plan>()) {
         plan_->fail_at = fail_at;
         plan_->cause = cause;
@@ -148,9 +152,11 @@ struct basic_saved_twice {
     std::filesystem::path file = dir / "state.json";
     std::filesystem::path backup = dir / "state.json.bak";
     std::string quarantine_name =
-        "state.json" + detail::quarantine_suffix(std::chrono::floor<std::chrono::seconds>(fixed_time()), 0);
+        "state.json" +
+        detail::quarantine_suffix(std::chrono::floor<std::chrono::seconds>(fixed_time()), 0);
     atomic_file<posix_fs, Durability, sibling_temp> raw;
-    basic_state_file<session, atomic_file<posix_fs, Durability, sibling_temp>> state{file, fixed_clock_options()};
+    basic_state_file<session, atomic_file<posix_fs, Durability, sibling_temp>> state{
+        file, fixed_clock_options()};
     std::string file_bytes, backup_bytes;
 
     basic_saved_twice() {
@@ -160,7 +166,9 @@ struct basic_saved_twice {
         backup_bytes = content_of(posix_fs{}, backup);
     }
     std::vector<std::string> entries() const { return entries_of(posix_fs{}, dir.path()); }
-    std::string content(std::string const& name) const { return content_of(posix_fs{}, dir / name); }
+    std::string content(std::string const& name) const {
+        return content_of(posix_fs{}, dir / name);
+    }
 };
 using saved_twice = basic_saved_twice<>;
 
@@ -172,7 +180,8 @@ using saved_twice = basic_saved_twice<>;
 
 BOOST_AUTO_TEST_SUITE(state_file_contract)
 
-BOOST_AUTO_TEST_CASE_TEMPLATE(round_trips_and_keeps_the_previous_version_as_backup, Combo, policy_matrix) {
+BOOST_AUTO_TEST_CASE_TEMPLATE(round_trips_and_keeps_the_previous_version_as_backup, Combo,
+                              policy_matrix) {
     matrix_fixture<Combo> f;
     auto const file = f.env.root() / "app" / "state.json";
     basic_state_file<session, typename Combo::atomic_file_type> state(file, {}, f.make());
@@ -202,7 +211,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(round_trips_and_keeps_the_previous_version_as_back
     BOOST_TEST(temp_files_in(f.env.fs, f.env.temp_root()).empty());
 }
 
-BOOST_AUTO_TEST_CASE_TEMPLATE(quarantines_a_corrupt_file_and_restores_the_backup, Combo, policy_matrix) {
+BOOST_AUTO_TEST_CASE_TEMPLATE(quarantines_a_corrupt_file_and_restores_the_backup, Combo,
+                              policy_matrix) {
     matrix_fixture<Combo> f;
     auto const file = f.env.root() / "state.json";
     auto const raw = f.make();
@@ -244,10 +254,13 @@ BOOST_AUTO_TEST_CASE(saves_the_documented_document) {
                "    \"height\": 768\n"
                "  }\n"
                "}\n");
-    BOOST_TEST((state.last_updated().value() == std::chrono::floor<std::chrono::seconds>(fixed_time())));
+    BOOST_TEST(
+        (state.last_updated().value() == std::chrono::floor<std::chrono::seconds>(fixed_time())));
     auto const loaded_back = state.load().value();
-    BOOST_TEST((loaded_back.report.last_updated == std::chrono::floor<std::chrono::seconds>(fixed_time())));
-    BOOST_TEST(loaded_back.report.summary() == "loaded '" + (dir / "w.json").string() + "' (saved 2026-11-21T21:40:03Z)");
+    BOOST_TEST((loaded_back.report.last_updated ==
+                std::chrono::floor<std::chrono::seconds>(fixed_time())));
+    BOOST_TEST(loaded_back.report.summary() ==
+               "loaded '" + (dir / "w.json").string() + "' (saved 2026-11-21T21:40:03Z)");
 }
 
 BOOST_AUTO_TEST_CASE(round_trips_nested_containers_optionals_and_enums) {
@@ -289,7 +302,8 @@ BOOST_AUTO_TEST_CASE(type_mismatch_is_an_error_naming_the_field_and_touches_noth
     BOOST_TEST((loaded_state.error().stage() == stage::parse));
     BOOST_TEST(loaded_state.error().code() == make_error_code(errc::type_mismatch));
     BOOST_TEST(loaded_state.error().path() == file);
-    BOOST_TEST(loaded_state.error().detail().starts_with("state.main_window.width: expected integer"));
+    BOOST_TEST(
+        loaded_state.error().detail().starts_with("state.main_window.width: expected integer"));
     BOOST_TEST(content_of(posix_fs{}, file) == text);
     BOOST_TEST(entries_of(posix_fs{}, dir.path()) == std::vector{"s.json"s});
 }
@@ -305,10 +319,12 @@ BOOST_AUTO_TEST_CASE(save_refuses_values_json_cannot_hold) {
     BOOST_TEST_REQUIRE(refused.has_error());
     BOOST_TEST((refused.error().stage() == stage::validate));
     BOOST_TEST(refused.error().code() == make_error_code(errc::invalid_input));
-    BOOST_TEST(refused.error().detail() == "state.zoom: NaN and infinity cannot be written as JSON");
+    BOOST_TEST(refused.error().detail() ==
+               "state.zoom: NaN and infinity cannot be written as JSON");
     bad = sample(2);
     bad.open_files[1] = "caf\xe9.txt";
-    BOOST_TEST(state.save(bad).error().detail() == "state.open_files[1]: string is not valid UTF-8");
+    BOOST_TEST(state.save(bad).error().detail() ==
+               "state.open_files[1]: string is not valid UTF-8");
     BOOST_TEST(content_of(posix_fs{}, dir / "s.json") == before);
     BOOST_TEST(entries_of(posix_fs{}, dir.path()) == std::vector{"s.json"s});
 }
@@ -319,7 +335,8 @@ BOOST_AUTO_TEST_CASE(last_updated_reports_missing_and_corrupt_files) {
     auto const missing = state.last_updated();
     BOOST_TEST_REQUIRE(missing.has_error());
     BOOST_TEST((missing.error().stage() == stage::read));
-    BOOST_TEST(missing.error().code() == std::make_error_code(std::errc::no_such_file_or_directory));
+    BOOST_TEST(missing.error().code() ==
+               std::make_error_code(std::errc::no_such_file_or_directory));
     atomic_file<posix_fs, full_sync, sibling_temp> raw;
     plant(raw, dir / "s.json", garbage);
     auto const corrupt = state.last_updated();
@@ -327,8 +344,10 @@ BOOST_AUTO_TEST_CASE(last_updated_reports_missing_and_corrupt_files) {
     BOOST_TEST(corrupt.error().code() == make_error_code(errc::corrupt_data));
     BOOST_TEST(corrupt.error().detail().starts_with("line 1, column 39"), corrupt.error().detail());
     plant(raw, dir / "s.json", R"({"version": 1, "last_updated": "yesterday", "state": {}})");
-    BOOST_TEST(state.last_updated().error().detail().starts_with("\"last_updated\" is missing or not a UTC time"));
-    BOOST_TEST(entries_of(posix_fs{}, dir.path()) == std::vector{"s.json"s});  // nothing quarantined
+    BOOST_TEST(state.last_updated().error().detail().starts_with(
+        "\"last_updated\" is missing or not a UTC time"));
+    BOOST_TEST(entries_of(posix_fs{}, dir.path()) ==
+               std::vector{"s.json"s});  // nothing quarantined
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -337,7 +356,6 @@ BOOST_AUTO_TEST_SUITE_END()
 // Every recovery path, asserting what is left on disk.
 
 BOOST_AUTO_TEST_SUITE(state_file_recovery)
-
 
 BOOST_AUTO_TEST_CASE(corrupt_file_with_good_backup_is_quarantined_and_the_backup_put_back) {
     saved_twice s;
@@ -351,11 +369,13 @@ BOOST_AUTO_TEST_CASE(corrupt_file_with_good_backup_is_quarantined_and_the_backup
     BOOST_TEST_REQUIRE(report.quarantined.size() == 1u);
     BOOST_TEST(report.quarantined[0].from == s.file);
     BOOST_TEST(report.quarantined[0].to == s.dir / s.quarantine_name);
-    BOOST_TEST(report.quarantined[0].reason.starts_with("line 1, column 39"), report.quarantined[0].reason);
+    BOOST_TEST(report.quarantined[0].reason.starts_with("line 1, column 39"),
+               report.quarantined[0].reason);
     BOOST_TEST(s.content(s.quarantine_name) == garbage);  // the bytes, unchanged
     BOOST_TEST(s.content("state.json") == s.backup_bytes);
     BOOST_TEST(s.content("state.json.bak") == s.backup_bytes);
-    BOOST_TEST((s.entries() == std::vector{"state.json"s, "state.json.bak"s, s.quarantine_name, "state.json.lock"s}));
+    BOOST_TEST((s.entries() == std::vector{"state.json"s, "state.json.bak"s, s.quarantine_name,
+                                           "state.json.lock"s}));
     BOOST_TEST(report.summary().find("recovered from the backup") == 0, report.summary());
     BOOST_TEST(report.summary().find("line 1, column 39") != std::string::npos, report.summary());
 
@@ -375,11 +395,14 @@ BOOST_AUTO_TEST_CASE(corrupt_file_and_corrupt_backup_are_both_quarantined_and_de
     BOOST_TEST(report.source.empty());
     BOOST_TEST_REQUIRE(report.quarantined.size() == 2u);
     BOOST_TEST(report.quarantined[1].from == s.backup);
-    BOOST_TEST(report.quarantined[1].reason.starts_with("line 1, column 1"), report.quarantined[1].reason);
-    auto const backup_quarantine = "state.json.bak" + s.quarantine_name.substr("state.json"s.size());
+    BOOST_TEST(report.quarantined[1].reason.starts_with("line 1, column 1"),
+               report.quarantined[1].reason);
+    auto const backup_quarantine =
+        "state.json.bak" + s.quarantine_name.substr("state.json"s.size());
     BOOST_TEST(s.content(s.quarantine_name) == garbage);
     BOOST_TEST(s.content(backup_quarantine) == "");
-    BOOST_TEST((s.entries() == std::vector{backup_quarantine, s.quarantine_name, "state.json.lock"s}));
+    BOOST_TEST(
+        (s.entries() == std::vector{backup_quarantine, s.quarantine_name, "state.json.lock"s}));
 }
 
 BOOST_AUTO_TEST_CASE(corrupt_file_without_backup_is_quarantined_and_defaults_used) {
@@ -394,7 +417,8 @@ BOOST_AUTO_TEST_CASE(corrupt_file_without_backup_is_quarantined_and_defaults_use
     BOOST_TEST(recovered->report.quarantined[0].reason == "\"version\" is missing");
     auto const quarantined = entries_starting(posix_fs{}, dir.path(), "state.json.corrupt-");
     BOOST_TEST_REQUIRE(quarantined.size() == 1u);
-    BOOST_TEST(content_of(posix_fs{}, dir / quarantined[0]) == R"({"state": {"name": "no version"}})");
+    BOOST_TEST(content_of(posix_fs{}, dir / quarantined[0]) ==
+               R"({"state": {"name": "no version"}})");
     BOOST_TEST(!posix_fs{}.stat(dir / "state.json"));
 }
 
@@ -415,9 +439,11 @@ BOOST_AUTO_TEST_CASE(quarantine_renames_where_hard_links_are_refused) {
     saved_twice s;
     plant(s.raw, s.file, garbage);
     // FAT and some FUSE filesystems refuse link(2) with EPERM.
-    nth_call_failing_fs no_links(0, std::make_error_code(std::errc::operation_not_permitted), fs_op::link);
+    nth_call_failing_fs no_links(0, std::make_error_code(std::errc::operation_not_permitted),
+                                 fs_op::link);
     basic_state_file<session, atomic_file<nth_call_failing_fs, full_sync, sibling_temp>> state(
-        s.file, fixed_clock_options(), atomic_file<nth_call_failing_fs, full_sync, sibling_temp>(no_links));
+        s.file, fixed_clock_options(),
+        atomic_file<nth_call_failing_fs, full_sync, sibling_temp>(no_links));
     auto const recovered = state.load();
     BOOST_TEST_REQUIRE(recovered.has_value());
     BOOST_TEST((recovered->report.outcome == load_outcome::recovered_from_backup));
@@ -430,7 +456,7 @@ BOOST_AUTO_TEST_CASE(quarantine_renames_where_hard_links_are_refused) {
 BOOST_AUTO_TEST_CASE(save_over_a_corrupt_file_keeps_the_good_backup) {
     saved_twice s;
     plant(s.raw, s.file, garbage);
-    BOOST_TEST_REQUIRE(s.state.save(sample(3)).has_value());  // no load() first
+    BOOST_TEST_REQUIRE(s.state.save(sample(3)).has_value());    // no load() first
     BOOST_TEST(s.content("state.json.bak") == s.backup_bytes);  // not the garbage
     BOOST_TEST(s.content(s.quarantine_name) == garbage);
     BOOST_TEST((s.state.load()->state == sample(3)));
@@ -499,7 +525,8 @@ BOOST_AUTO_TEST_CASE(migrates_version_1_to_3_through_two_steps) {
     BOOST_TEST(migrated->state.main_window.height == 600);
     BOOST_TEST((migrated->report.outcome == load_outcome::loaded));
     BOOST_TEST(migrated->report.migrated_from.value() == 1u);
-    BOOST_TEST(migrated->report.summary().ends_with("migrated from version 1"), migrated->report.summary());
+    BOOST_TEST(migrated->report.summary().ends_with("migrated from version 1"),
+               migrated->report.summary());
     BOOST_TEST(content_of(posix_fs{}, file) == version_1);  // load does not rewrite
 
     // The next save writes version 3 and keeps the version 1 file as the backup.
@@ -528,7 +555,8 @@ BOOST_AUTO_TEST_CASE(a_missing_or_failing_step_is_an_error_and_touches_nothing) 
     auto const refused = state_file<session>(file, options).load();
     BOOST_TEST_REQUIRE(refused.has_error());
     BOOST_TEST(refused.error().code() == make_error_code(errc::validation_failed));
-    BOOST_TEST(refused.error().detail() == "migration from version 2 to 3 failed: w must be positive");
+    BOOST_TEST(refused.error().detail() ==
+               "migration from version 2 to 3 failed: w must be positive");
     BOOST_TEST(content_of(posix_fs{}, file) == version_1);
     BOOST_TEST(entries_of(posix_fs{}, dir.path()) == std::vector{"s.json"s});
 }
@@ -537,7 +565,8 @@ BOOST_AUTO_TEST_CASE(a_future_version_is_refused_and_left_byte_for_byte) {
     temp_directory dir;
     auto const file = dir / "s.json";
     atomic_file<posix_fs, full_sync, sibling_temp> raw;
-    auto const future = R"({"version": 4, "state": {"name": "from the future", "hologram": true}})"s;
+    auto const future =
+        R"({"version": 4, "state": {"name": "from the future", "hologram": true}})"s;
     plant(raw, file, future);
     auto const status_before = posix_fs{}.stat(file).value();
     state_file<session> state(file, two_step_chain());
@@ -547,12 +576,14 @@ BOOST_AUTO_TEST_CASE(a_future_version_is_refused_and_left_byte_for_byte) {
     BOOST_TEST((loaded_state.error().stage() == stage::parse));
     BOOST_TEST(loaded_state.error().code() == make_error_code(errc::version_too_new));
     BOOST_TEST(loaded_state.error().detail() == "version 4 is newer than this program's version 3");
-    BOOST_TEST(loaded_state.error().message().find("written by a newer version") != std::string::npos);
+    BOOST_TEST(loaded_state.error().message().find("written by a newer version") !=
+               std::string::npos);
 
     auto const saved = state.save(sample(1));
     BOOST_TEST_REQUIRE(saved.has_error());
     BOOST_TEST(saved.error().code() == make_error_code(errc::version_too_new));
-    BOOST_TEST(state.update([](session&) {}).error().code() == make_error_code(errc::version_too_new));
+    BOOST_TEST(state.update([](session&) {}).error().code() ==
+               make_error_code(errc::version_too_new));
 
     BOOST_TEST(content_of(posix_fs{}, file) == future);
     BOOST_TEST((posix_fs{}.stat(file).value() == status_before));  // same inode, size, mtime
@@ -583,7 +614,8 @@ BOOST_AUTO_TEST_CASE(processes_updating_at_once_lose_no_update_and_readers_never
         if (pid == 0) {
             fast_state state(file);
             bool ok = true;
-            for (int r = 0; r < rounds && ok; ++r) ok = state.update([](session& s) { ++s.counter; }).has_value();
+            for (int r = 0; r < rounds && ok; ++r)
+                ok = state.update([](session& s) { ++s.counter; }).has_value();
             ::_exit(ok ? 0 : 1);
         }
         children.push_back(pid);
@@ -597,7 +629,8 @@ BOOST_AUTO_TEST_CASE(processes_updating_at_once_lose_no_update_and_readers_never
         std::uint64_t seen = 0;
         for (;;) {
             auto const l = state.load();
-            if (!l || l->report.outcome != load_outcome::loaded || l->state.counter < seen) ::_exit(2);
+            if (!l || l->report.outcome != load_outcome::loaded || l->state.counter < seen)
+                ::_exit(2);
             seen = l->state.counter;
             if (seen == writers * rounds) ::_exit(0);
         }
@@ -606,7 +639,8 @@ BOOST_AUTO_TEST_CASE(processes_updating_at_once_lose_no_update_and_readers_never
     for (pid_t const child : children) {
         int status = 0;
         BOOST_TEST_REQUIRE(::waitpid(child, &status, 0) == child);
-        BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0), "child " << child << " status " << status);
+        BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0),
+                   "child " << child << " status " << status);
     }
     auto const final_state = fast_state(file).load();
     BOOST_TEST_REQUIRE(final_state.has_value());
@@ -624,7 +658,8 @@ BOOST_AUTO_TEST_CASE(a_refused_or_throwing_update_saves_nothing) {
     });
     BOOST_TEST_REQUIRE(refused.has_error());
     BOOST_TEST(refused.error().code() == make_error_code(errc::validation_failed));
-    BOOST_CHECK_THROW((void)state.update([](session&) { throw std::runtime_error("gave up"); }), std::runtime_error);
+    BOOST_CHECK_THROW((void)state.update([](session&) { throw std::runtime_error("gave up"); }),
+                      std::runtime_error);
     BOOST_TEST(content_of(posix_fs{}, dir / "s.json") == before);
 
     auto const accepted = state.update([](session& s) -> result<void> {
@@ -649,7 +684,8 @@ BOOST_AUTO_TEST_CASE(update_recovers_first_then_applies_the_change) {
     BOOST_TEST((updated->report.outcome == load_outcome::recovered_from_backup));
     BOOST_TEST(updated->state.counter == 101u);
     BOOST_TEST(state.load()->state.counter == 101u);
-    BOOST_TEST(content_of(posix_fs{}, file.string() + ".bak").find("\"session 1\"") != std::string::npos);
+    BOOST_TEST(content_of(posix_fs{}, file.string() + ".bak").find("\"session 1\"") !=
+               std::string::npos);
     auto const quarantined = entries_starting(posix_fs{}, dir.path(), "s.json.corrupt-");
     BOOST_TEST_REQUIRE(quarantined.size() == 1u);
     BOOST_TEST(content_of(posix_fs{}, dir / quarantined[0]) == garbage);
@@ -665,10 +701,12 @@ BOOST_AUTO_TEST_SUITE(state_file_faults)
 
 namespace {
 
-using faulty_state = basic_state_file<session, atomic_file<nth_call_failing_fs, full_sync, sibling_temp>>;
+using faulty_state =
+    basic_state_file<session, atomic_file<nth_call_failing_fs, full_sync, sibling_temp>>;
 
 faulty_state make_faulty(std::filesystem::path const& file, nth_call_failing_fs fs) {
-    return faulty_state(file, fixed_clock_options(), atomic_file<nth_call_failing_fs, full_sync, sibling_temp>(fs));
+    return faulty_state(file, fixed_clock_options(),
+                        atomic_file<nth_call_failing_fs, full_sync, sibling_temp>(fs));
 }
 
 std::error_code const sweep_causes[] = {
@@ -697,7 +735,8 @@ BOOST_AUTO_TEST_CASE(a_failed_save_never_damages_the_file_or_its_backup) {
                 if (saved.has_value()) {  // the failure was one save may ignore
                     BOOST_TEST((s.state.load().value().state == sample(3)));
                 } else if (saved.error().stage() == stage::sync_directory) {
-                    BOOST_TEST(backup_now == s.file_bytes);  // new content in place, durability unknown
+                    BOOST_TEST(backup_now ==
+                               s.file_bytes);  // new content in place, durability unknown
                 } else {
                     ++failures_checked;
                     BOOST_TEST(saved.error().code() == cause);
@@ -731,12 +770,13 @@ BOOST_AUTO_TEST_CASE(a_failed_recovery_loses_no_bytes_and_the_next_load_recovers
                 BOOST_TEST((recovered->report.outcome == load_outcome::recovered_from_backup));
                 break;
             }
-            BOOST_TEST_CONTEXT("call " << n << " (" << static_cast<int>(*fs.failed_op()) << ") failing with "
-                                       << cause.message()) {
+            BOOST_TEST_CONTEXT("call " << n << " (" << static_cast<int>(*fs.failed_op())
+                                       << ") failing with " << cause.message()) {
                 if (recovered.has_error()) ++failures_checked;
                 // The corrupt bytes are at the file's name or a quarantine name.
                 bool garbage_kept = s.content("state.json") == garbage;
-                for (auto const& name : entries_starting(posix_fs{}, s.dir.path(), "state.json.corrupt-")) {
+                for (auto const& name :
+                     entries_starting(posix_fs{}, s.dir.path(), "state.json.corrupt-")) {
                     garbage_kept = garbage_kept || s.content(name) == garbage;
                 }
                 BOOST_TEST(garbage_kept);
@@ -749,7 +789,8 @@ BOOST_AUTO_TEST_CASE(a_failed_recovery_loses_no_bytes_and_the_next_load_recovers
             }
         }
     }
-    BOOST_TEST_MESSAGE("recovery fault sweep: " << failures_checked << " failed recoveries checked");
+    BOOST_TEST_MESSAGE("recovery fault sweep: " << failures_checked
+                                                << " failed recoveries checked");
     BOOST_TEST(failures_checked > 10u);
 }
 

@@ -26,7 +26,8 @@ struct state_document {
 /// and may be missing. Other members are ignored.
 /// Errors: stage::parse, errc::corrupt_data, path = source, detail = the
 /// reason: "line 3, column 8: syntax error", "\"version\" is missing", ...
-PERSIST_DECL result<state_document> parse_state_document(std::string_view text, std::filesystem::path const& source);
+PERSIST_DECL result<state_document> parse_state_document(std::string_view text,
+                                                         std::filesystem::path const& source);
 
 /// The document save() writes, with format_json's layout.
 PERSIST_DECL std::string format_state_document(std::uint64_t version, std::chrono::sys_seconds time,

@@ -50,7 +50,8 @@ inline std::string key_segment(std::string_view key) {
 /// "root.a[1].b: problem", or "a[1].b: problem" without a root.
 inline std::string describe_failure(conversion_failure const& failure, std::string_view root) {
     std::string path(root);
-    for (auto it = failure.reversed_path.rbegin(); it != failure.reversed_path.rend(); ++it) path += *it;
+    for (auto it = failure.reversed_path.rbegin(); it != failure.reversed_path.rend(); ++it)
+        path += *it;
     if (root.empty() && !path.empty() && path.front() == '.') path.erase(0, 1);
     return path.empty() ? failure.problem : path + ": " + failure.problem;
 }
@@ -65,41 +66,52 @@ struct is_std_optional<std::optional<U>> : std::true_type {};
 
 /// Opted in with PERSIST_TOLERANT_CONVERSION: found by ADL in T's namespace.
 template <class T>
-concept tolerant_opted_in = requires(T const* p) { persist_tolerant_conversion(p); };
+concept tolerant_opted_in = requires(T const* p) {
+    persist_tolerant_conversion(p);
+};
 
 template <class T>
-concept has_user_json_to = requires(json::value const& v) { tag_invoke(json::value_to_tag<T>{}, v); };
+concept has_user_json_to = requires(json::value const& v) {
+    tag_invoke(json::value_to_tag<T>{}, v);
+};
 template <class T>
-concept has_user_json_try_to = requires(json::value const& v) { tag_invoke(json::try_value_to_tag<T>{}, v); };
+concept has_user_json_try_to = requires(json::value const& v) {
+    tag_invoke(json::try_value_to_tag<T>{}, v);
+};
 template <class T>
-concept has_user_json_from = requires(json::value& v, T const& t) { tag_invoke(json::value_from_tag{}, v, t); };
+concept has_user_json_from = requires(json::value& v, T const& t) {
+    tag_invoke(json::value_from_tag{}, v, t);
+};
 
 template <class T>
-concept described_struct = std::is_class_v<T> && !std::is_union_v<T> &&
-                           boost::describe::has_describe_members<T>::value;
+concept described_struct =
+    std::is_class_v<T> && !std::is_union_v<T> && boost::describe::has_describe_members<T>::value;
 template <class T>
 concept described_enum = std::is_enum_v<T> && boost::describe::has_describe_enumerators<T>::value;
 
 template <class T>
 concept json_native = std::is_same_v<T, json::value> || std::is_same_v<T, json::object> ||
-                      std::is_same_v<T, json::array> || std::is_same_v<T, json::string>;
+    std::is_same_v<T, json::array> || std::is_same_v<T, json::string>;
 
 // A struct persist converts itself: opted in, or described with no
 // conversion of its own in that direction.
 template <class T>
-concept tolerant_struct_to = tolerant_opted_in<T> || (described_struct<T> && !has_user_json_to<T> &&
-                                                      !has_user_json_try_to<T>);
+concept tolerant_struct_to = tolerant_opted_in<T> ||
+    (described_struct<T> && !has_user_json_to<T> && !has_user_json_try_to<T>);
 template <class T>
-concept tolerant_struct_from = tolerant_opted_in<T> || (described_struct<T> && !has_user_json_from<T>);
+concept tolerant_struct_from = tolerant_opted_in<T> ||
+    (described_struct<T> && !has_user_json_from<T>);
 
 template <class T>
-concept insertable_sequence = json::is_sequence_like<T>::value && std::is_default_constructible_v<typename T::value_type> &&
-                              (requires(T& c, typename T::value_type e) { c.push_back(std::move(e)); } ||
-                               requires(T& c, typename T::value_type e) { c.insert(c.end(), std::move(e)); });
+concept insertable_sequence = json::is_sequence_like<T>::value &&
+    std::is_default_constructible_v<typename T::value_type> &&(
+        requires(T& c, typename T::value_type e) { c.push_back(std::move(e)); } ||
+        requires(T & c, typename T::value_type e) { c.insert(c.end(), std::move(e)); });
 
 template <class T>
-concept string_keyed_map = json::is_map_like<T>::value && requires { typename T::mapped_type; } &&
-                           std::is_default_constructible_v<typename T::mapped_type>;
+concept string_keyed_map = json::is_map_like<T>::value && requires {
+    typename T::mapped_type;
+} && std::is_default_constructible_v<typename T::mapped_type>;
 
 template <class T>
 using described_fields = boost::describe::describe_members<T, boost::describe::mod_any_access |
@@ -150,8 +162,11 @@ bool read_enum(json::value const& v, T& out, conversion_failure& failure) {
 template <class T>
 bool integer_fits(std::int64_t i) {
     using limits = std::numeric_limits<T>;
-    if constexpr (limits::is_signed) return i >= static_cast<std::int64_t>(limits::min()) && i <= static_cast<std::int64_t>(limits::max());
-    else return i >= 0 && static_cast<std::uint64_t>(i) <= static_cast<std::uint64_t>(limits::max());
+    if constexpr (limits::is_signed)
+        return i >= static_cast<std::int64_t>(limits::min()) &&
+               i <= static_cast<std::int64_t>(limits::max());
+    else
+        return i >= 0 && static_cast<std::uint64_t>(i) <= static_cast<std::uint64_t>(limits::max());
 }
 template <class T>
 bool integer_fits(std::uint64_t u) {
@@ -188,7 +203,8 @@ bool read_floating(json::value const& v, T& out, conversion_failure& failure) {
     if (!v.is_number()) return fail(failure, "expected number");
     double const d = v.to_number<double>();
     if (std::abs(d) > static_cast<double>(std::numeric_limits<T>::max())) {
-        return fail(failure, "expected number within the range of a " + std::to_string(sizeof(T) * 8) + "-bit float");
+        return fail(failure, "expected number within the range of a " +
+                                 std::to_string(sizeof(T) * 8) + "-bit float");
     }
     out = static_cast<T>(d);
     return true;
@@ -280,7 +296,8 @@ bool read_into(json::value const& v, T& out, conversion_failure& failure) {
         return read_integer(v, out, failure);
     } else if constexpr (std::is_floating_point_v<T>) {
         return read_floating(v, out, failure);
-    } else if constexpr (json::is_string_like<T>::value && std::is_constructible_v<T, std::string_view>) {
+    } else if constexpr (json::is_string_like<T>::value &&
+                         std::is_constructible_v<T, std::string_view>) {
         if (auto const* s = v.if_string()) {
             out = T(std::string_view(*s));
             return true;
@@ -293,8 +310,9 @@ bool read_into(json::value const& v, T& out, conversion_failure& failure) {
     } else if constexpr (json::has_value_to<T>::value) {
         return read_through_boost(v, out, failure);
     } else {
-        static_assert(dependent_false<T>, "persist::tolerant_value_to: no JSON conversion for this type; "
-                                          "describe it with BOOST_DESCRIBE_STRUCT or give it a tag_invoke");
+        static_assert(dependent_false<T>,
+                      "persist::tolerant_value_to: no JSON conversion for this type; "
+                      "describe it with BOOST_DESCRIBE_STRUCT or give it a tag_invoke");
         return false;
     }
 }
@@ -322,7 +340,8 @@ json::value write_value(T const& t, json::storage_ptr const& sp) {
     } else if constexpr (has_user_json_from<T>) {
         return json::value_from(t, sp);
     } else if constexpr (described_enum<T>) {
-        if (char const* name = boost::describe::enum_to_string(t, nullptr)) return json::value(name, sp);
+        if (char const* name = boost::describe::enum_to_string(t, nullptr))
+            return json::value(name, sp);
         return json::value(static_cast<std::underlying_type_t<T>>(t), sp);
     } else if constexpr (std::is_arithmetic_v<T>) {
         return json::value(t, sp);
@@ -331,18 +350,21 @@ json::value write_value(T const& t, json::storage_ptr const& sp) {
     } else if constexpr (json::is_map_like<T>::value) {
         json::object object(sp);
         object.reserve(t.size());
-        for (auto const& [key, element] : t) object.emplace(std::string_view(key), write_value(element, sp));
+        for (auto const& [key, element] : t)
+            object.emplace(std::string_view(key), write_value(element, sp));
         return object;
     } else if constexpr (json::is_sequence_like<T>::value && !json::is_tuple_like<T>::value) {
         json::array array(sp);
         if constexpr (requires { t.size(); }) array.reserve(t.size());
-        for (auto const& element : t) array.push_back(write_value(element, sp));
+        for (auto const& element : t)
+            array.push_back(write_value(element, sp));
         return array;
     } else if constexpr (json::has_value_from<T>::value) {
         return json::value_from(t, sp);
     } else {
-        static_assert(dependent_false<T>, "persist::tolerant_value_from: no JSON conversion for this type; "
-                                          "describe it with BOOST_DESCRIBE_STRUCT or give it a tag_invoke");
+        static_assert(dependent_false<T>,
+                      "persist::tolerant_value_from: no JSON conversion for this type; "
+                      "describe it with BOOST_DESCRIBE_STRUCT or give it a tag_invoke");
         return {};
     }
 }
@@ -356,7 +378,8 @@ result<T> tolerant_value_to(boost::json::value const& v, std::string_view root) 
     T converted{};
     detail::conversion_failure failure;
     if (!detail::read_into(v, converted, failure)) {
-        return error(stage::parse, errc::type_mismatch, {}, {}, detail::describe_failure(failure, root));
+        return error(stage::parse, errc::type_mismatch, {}, {},
+                     detail::describe_failure(failure, root));
     }
     return converted;
 }

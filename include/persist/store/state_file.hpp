@@ -43,8 +43,10 @@ namespace persist {
 enum class load_outcome {
     loaded,                 ///< the file was read (and migrated, if it was older)
     missing,                ///< there was no file: T's defaults
-    recovered_from_backup,  ///< the file was corrupt: it was quarantined, and `<file>.bak` was used and put back in its place
-    corrupt_used_defaults,  ///< the file was corrupt and no backup was usable: both were quarantined; T's defaults
+    recovered_from_backup,  ///< the file was corrupt: it was quarantined, and `<file>.bak` was used
+                            ///< and put back in its place
+    corrupt_used_defaults,  ///< the file was corrupt and no backup was usable: both were
+                            ///< quarantined; T's defaults
 };
 
 /// "loaded", "missing", "recovered_from_backup", "corrupt_used_defaults".
@@ -53,8 +55,9 @@ PERSIST_DECL std::string_view to_string(load_outcome outcome) noexcept;
 /// A corrupt file that was moved aside. Its bytes are unchanged.
 struct quarantined_file {
     std::filesystem::path from;  ///< `<file>` or `<file>.bak`
-    std::filesystem::path to;    ///< `<from>.corrupt-20261121T214003Z`, or with `-1`, `-2`, ... if that was taken
-    std::string reason;          ///< "line 3, column 8: syntax error", "\"version\" is missing", ...
+    std::filesystem::path
+        to;  ///< `<from>.corrupt-20261121T214003Z`, or with `-1`, `-2`, ... if that was taken
+    std::string reason;  ///< "line 3, column 8: syntax error", "\"version\" is missing", ...
 };
 
 /// What load() found and did. Nothing in it is optional reading: a program
@@ -234,8 +237,10 @@ private:
     result<std::string> render(T const& state) const;
     result<void> save_document(std::string const& bytes, bool locked) const;
     result<file_read> read_document(std::filesystem::path const& path) const;
-    result<T> to_state(file_read& read, std::filesystem::path const& path, load_report& report) const;
-    result<std::filesystem::path> quarantine(std::filesystem::path const& path, bool keep_in_place) const;
+    result<T> to_state(file_read& read, std::filesystem::path const& path,
+                       load_report& report) const;
+    result<std::filesystem::path> quarantine(std::filesystem::path const& path,
+                                             bool keep_in_place) const;
     result<void> create_directory() const;
     std::chrono::sys_seconds now() const;
 

@@ -19,16 +19,19 @@ inline civil_time civil_of(std::chrono::sys_seconds time) {
     auto const days = std::chrono::floor<std::chrono::days>(time);
     std::chrono::year_month_day const date(days);
     std::chrono::hh_mm_ss const clock(time - days);
-    return {static_cast<int>(date.year()), static_cast<int>(static_cast<unsigned>(date.month())),
-            static_cast<int>(static_cast<unsigned>(date.day())), static_cast<int>(clock.hours().count()),
-            static_cast<int>(clock.minutes().count()), static_cast<int>(clock.seconds().count())};
+    return {static_cast<int>(date.year()),
+            static_cast<int>(static_cast<unsigned>(date.month())),
+            static_cast<int>(static_cast<unsigned>(date.day())),
+            static_cast<int>(clock.hours().count()),
+            static_cast<int>(clock.minutes().count()),
+            static_cast<int>(clock.seconds().count())};
 }
 
 PERSIST_DECL std::string format_utc_time(std::chrono::sys_seconds time) {
     auto const c = civil_of(time);
     char text[32];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day, c.hour, c.minute,
-                  c.second);
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day,
+                  c.hour, c.minute, c.second);
     return text;
 }
 
@@ -42,7 +45,8 @@ PERSIST_DECL std::optional<std::chrono::sys_seconds> parse_utc_time(std::string_
     }
     auto number = [&](std::size_t at, std::size_t length) {
         int n = 0;
-        for (std::size_t i = at; i < at + length; ++i) n = n * 10 + (text[i] - '0');
+        for (std::size_t i = at; i < at + length; ++i)
+            n = n * 10 + (text[i] - '0');
         return n;
     };
     std::chrono::year_month_day const date{std::chrono::year(number(0, 4)),
@@ -57,17 +61,20 @@ PERSIST_DECL std::optional<std::chrono::sys_seconds> parse_utc_time(std::string_
 PERSIST_DECL std::string quarantine_suffix(std::chrono::sys_seconds time, unsigned counter) {
     auto const c = civil_of(time);
     char text[48];
-    std::snprintf(text, sizeof text, ".corrupt-%04d%02d%02dT%02d%02d%02dZ", c.year, c.month, c.day, c.hour, c.minute,
-                  c.second);
+    std::snprintf(text, sizeof text, ".corrupt-%04d%02d%02dT%02d%02d%02dZ", c.year, c.month, c.day,
+                  c.hour, c.minute, c.second);
     std::string suffix = text;
     if (counter != 0) suffix += "-" + std::to_string(counter);
     return suffix;
 }
 
-PERSIST_DECL result<state_document> parse_state_document(std::string_view text, std::filesystem::path const& source) {
+PERSIST_DECL result<state_document> parse_state_document(std::string_view text,
+                                                         std::filesystem::path const& source) {
     auto parsed = parse_json(text, source);
     if (!parsed) return parsed.error();
-    auto corrupt = [&](std::string reason) { return error(stage::parse, errc::corrupt_data, source, {}, std::move(reason)); };
+    auto corrupt = [&](std::string reason) {
+        return error(stage::parse, errc::corrupt_data, source, {}, std::move(reason));
+    };
     auto* object = parsed->if_object();
     if (object == nullptr) return corrupt("the document is not a JSON object");
     state_document document;
@@ -82,7 +89,8 @@ PERSIST_DECL result<state_document> parse_state_document(std::string_view text, 
     auto* state = object->if_contains("state");
     if (state == nullptr) return corrupt("\"state\" is missing");
     document.state = std::move(*state);
-    if (auto const* time = object->if_contains("last_updated"); time != nullptr && time->is_string()) {
+    if (auto const* time = object->if_contains("last_updated");
+        time != nullptr && time->is_string()) {
         document.last_updated = parse_utc_time(time->get_string());
     }
     return document;
@@ -90,7 +98,8 @@ PERSIST_DECL result<state_document> parse_state_document(std::string_view text, 
 
 PERSIST_DECL std::string format_state_document(std::uint64_t version, std::chrono::sys_seconds time,
                                                boost::json::value state) {
-    boost::json::object document(state.storage());  // the same resource, so the state moves in without a copy
+    boost::json::object document(
+        state.storage());  // the same resource, so the state moves in without a copy
     document.reserve(3);
     document.emplace("version", version);
     document.emplace("last_updated", format_utc_time(time));

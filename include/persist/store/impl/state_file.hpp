@@ -34,7 +34,8 @@ inline constexpr unsigned quarantine_name_attempts = 1000;
 /// link(2) is refused by some filesystems (FAT, some FUSE mounts) or for a
 /// file with too many links; a quarantine then renames instead.
 inline bool link_unsupported(std::error_code const& cause) {
-    return cause == std::errc::operation_not_permitted || cause == std::errc::operation_not_supported ||
+    return cause == std::errc::operation_not_permitted ||
+           cause == std::errc::operation_not_supported ||
            cause == std::errc::function_not_supported || cause == std::errc::too_many_links;
 }
 
@@ -51,15 +52,16 @@ struct basic_state_file<T, AtomicFile>::file_read {
 };
 
 template <class T, class AtomicFile>
-basic_state_file<T, AtomicFile>::basic_state_file(std::filesystem::path file, state_file_options options,
-                                                  AtomicFile atomic)
+basic_state_file<T, AtomicFile>::basic_state_file(std::filesystem::path file,
+                                                  state_file_options options, AtomicFile atomic)
     : file_(std::move(file)),
       options_(std::move(options)),
       with_backup_(detail::state_atomic_file(atomic, true)),
       without_backup_(detail::state_atomic_file(atomic, false)) {
     BOOST_ASSERT(options_.version >= 1);
-    BOOST_ASSERT(std::all_of(options_.migrations.begin(), options_.migrations.end(),
-                             [&](migration const& m) { return m.from_version < options_.version && m.upgrade; }));
+    BOOST_ASSERT(std::all_of(
+        options_.migrations.begin(), options_.migrations.end(),
+        [&](migration const& m) { return m.from_version < options_.version && m.upgrade; }));
 }
 
 template <class T, class AtomicFile>
@@ -76,7 +78,8 @@ std::chrono::sys_seconds basic_state_file<T, AtomicFile>::now() const {
 }
 
 template <class T, class AtomicFile>
-auto basic_state_file<T, AtomicFile>::read_document(std::filesystem::path const& path) const -> result<file_read> {
+auto basic_state_file<T, AtomicFile>::read_document(std::filesystem::path const& path) const
+    -> result<file_read> {
     file_read read;
     auto bytes = with_backup_.read(path);
     if (!bytes) {
@@ -96,20 +99,23 @@ auto basic_state_file<T, AtomicFile>::read_document(std::filesystem::path const&
 }
 
 template <class T, class AtomicFile>
-result<T> basic_state_file<T, AtomicFile>::to_state(file_read& read, std::filesystem::path const& path,
+result<T> basic_state_file<T, AtomicFile>::to_state(file_read& read,
+                                                    std::filesystem::path const& path,
                                                     load_report& report) const {
     auto& document = read.document;
     auto const program = options_.version;
     if (document.version > program) {
         return error(stage::parse, errc::version_too_new, path, {},
-                     "version " + std::to_string(document.version) + " is newer than this program's version " +
-                         std::to_string(program));
+                     "version " + std::to_string(document.version) +
+                         " is newer than this program's version " + std::to_string(program));
     }
     auto state = std::move(document.state);
     for (auto version = document.version; version < program; ++version) {
-        auto const step = std::find_if(options_.migrations.begin(), options_.migrations.end(),
-                                       [&](migration const& m) { return m.from_version == version; });
-        auto const between = "from version " + std::to_string(version) + " to " + std::to_string(version + 1);
+        auto const step =
+            std::find_if(options_.migrations.begin(), options_.migrations.end(),
+                         [&](migration const& m) { return m.from_version == version; });
+        auto const between =
+            "from version " + std::to_string(version) + " to " + std::to_string(version + 1);
         if (step == options_.migrations.end()) {
             return error(stage::parse, errc::not_found, path, {}, "no migration " + between);
         }
@@ -117,12 +123,14 @@ result<T> basic_state_file<T, AtomicFile>::to_state(file_read& read, std::filesy
         if (!upgraded) {
             auto const& why = upgraded.error();
             return error(stage::parse, why.code(), path, {},
-                         "migration " + between + " failed" + (why.detail().empty() ? "" : ": " + why.detail()));
+                         "migration " + between + " failed" +
+                             (why.detail().empty() ? "" : ": " + why.detail()));
         }
         state = std::move(*upgraded);
     }
     auto converted = tolerant_value_to<T>(state, "state");
-    if (!converted) return error(stage::parse, errc::type_mismatch, path, {}, converted.error().detail());
+    if (!converted)
+        return error(stage::parse, errc::type_mismatch, path, {}, converted.error().detail());
     report.source = path;
     report.last_updated = document.last_updated;
     if (document.version < program) report.migrated_from = document.version;
@@ -130,8 +138,8 @@ result<T> basic_state_file<T, AtomicFile>::to_state(file_read& read, std::filesy
 }
 
 template <class T, class AtomicFile>
-result<std::filesystem::path> basic_state_file<T, AtomicFile>::quarantine(std::filesystem::path const& path,
-                                                                          bool keep_in_place) const {
+result<std::filesystem::path> basic_state_file<T, AtomicFile>::quarantine(
+    std::filesystem::path const& path, bool keep_in_place) const {
     auto& fs = with_backup_.fs();
     auto const time = now();
     bool use_link = true;
@@ -148,24 +156,29 @@ result<std::filesystem::path> basic_state_file<T, AtomicFile>::quarantine(std::f
                 --counter;  // try this name again, by rename
                 continue;
             }
-            if (!linked) return error(stage::recover, linked.error(), path, to, "cannot link it to its quarantine name");
+            if (!linked)
+                return error(stage::recover, linked.error(), path, to,
+                             "cannot link it to its quarantine name");
             if (!keep_in_place) {
                 if (auto removed = fs.unlink(path); !removed) {
-                    return error(stage::recover, removed.error(), path, to,
-                                 "linked to its quarantine name, but cannot remove the corrupt name");
+                    return error(
+                        stage::recover, removed.error(), path, to,
+                        "linked to its quarantine name, but cannot remove the corrupt name");
                 }
             }
         } else {
             if (fs.lstat(to)) continue;
             if (auto renamed = fs.rename(path, to); !renamed) {
-                return error(stage::recover, renamed.error(), path, to, "cannot rename it to its quarantine name");
+                return error(stage::recover, renamed.error(), path, to,
+                             "cannot rename it to its quarantine name");
             }
         }
         // Synced on every tier, even no_sync: quarantines are rare, and the
         // new name must not be lost while the replace that follows persists.
         auto const dir = detail::directory_of(path);
         if (auto synced = fs.sync_directory(dir); !synced) {
-            return error(stage::recover, synced.error(), path, dir, "quarantined, but cannot sync the directory");
+            return error(stage::recover, synced.error(), path, dir,
+                         "quarantined, but cannot sync the directory");
         }
         return to;
     }
@@ -224,7 +237,8 @@ result<loaded<T>> basic_state_file<T, AtomicFile>::recover(file_read const& main
         auto quarantined = quarantine(file_, true);
         if (!quarantined) return quarantined.error();
         result.report.quarantined.push_back({file_, *quarantined, main.reason});
-        if (auto restored = without_backup_.replace(file_, backup->bytes); !restored) return restored.error();
+        if (auto restored = without_backup_.replace(file_, backup->bytes); !restored)
+            return restored.error();
         result.state = std::move(*state);
         result.report.outcome = load_outcome::recovered_from_backup;
         return result;
@@ -259,7 +273,8 @@ result<void> basic_state_file<T, AtomicFile>::save(T const& state) const {
 }
 
 template <class T, class AtomicFile>
-result<void> basic_state_file<T, AtomicFile>::save_document(std::string const& bytes, bool locked) const {
+result<void> basic_state_file<T, AtomicFile>::save_document(std::string const& bytes,
+                                                            bool locked) const {
     auto current = read_document(file_);
     if (!current) return current.error();
     std::optional<detail::unique_handle<fs_type>> lock;
@@ -276,8 +291,8 @@ result<void> basic_state_file<T, AtomicFile>::save_document(std::string const& b
             if (current->document.version > options_.version) {
                 return error(stage::parse, errc::version_too_new, file_, {},
                              "version " + std::to_string(current->document.version) +
-                                 " is newer than this program's version " + std::to_string(options_.version) +
-                                 ": not overwriting it");
+                                 " is newer than this program's version " +
+                                 std::to_string(options_.version) + ": not overwriting it");
             }
             break;
         case file_read::kind::corrupt: {
@@ -295,14 +310,15 @@ result<void> basic_state_file<T, AtomicFile>::save_document(std::string const& b
 template <class T, class AtomicFile>
 result<void> basic_state_file<T, AtomicFile>::create_directory() const {
     if (!with_backup_.options().create_parents) return {};
-    return detail::create_parents<typename AtomicFile::durability_type>(with_backup_.fs(), file_,
-                                                                        detail::directory_of(file_));
+    return detail::create_parents<typename AtomicFile::durability_type>(
+        with_backup_.fs(), file_, detail::directory_of(file_));
 }
 
 template <class T, class AtomicFile>
 template <class Fn>
-    requires std::invocable<Fn&, T&>
-result<loaded<T>> basic_state_file<T, AtomicFile>::update(Fn&& fn) const {
+    requires std::invocable<Fn&, T&> result<loaded<T>> basic_state_file<T, AtomicFile>::update(
+        Fn&& fn)
+const {
     if (auto created = create_directory(); !created) return created.error();
     auto lock = detail::lock_file(with_backup_.fs(), file_);
     if (!lock) return lock.error();
@@ -326,8 +342,10 @@ result<std::chrono::sys_seconds> basic_state_file<T, AtomicFile>::last_updated()
     if (!read) return read.error();
     switch (read->what) {
         case file_read::kind::missing:
-            return error(stage::read, std::make_error_code(std::errc::no_such_file_or_directory), file_);
-        case file_read::kind::corrupt: return error(stage::parse, errc::corrupt_data, file_, {}, read->reason);
+            return error(stage::read, std::make_error_code(std::errc::no_such_file_or_directory),
+                         file_);
+        case file_read::kind::corrupt:
+            return error(stage::parse, errc::corrupt_data, file_, {}, read->reason);
         case file_read::kind::intact: break;
     }
     if (!read->document.last_updated) {

@@ -23,13 +23,18 @@ PERSIST_DECL std::string load_report::summary() const {
     switch (outcome) {
         case load_outcome::loaded: line = "loaded " + quoted(source); break;
         case load_outcome::missing: line = "no state file: using defaults"; break;
-        case load_outcome::recovered_from_backup: line = "recovered from the backup " + quoted(source); break;
-        case load_outcome::corrupt_used_defaults: line = "corrupt, with no usable backup: using defaults"; break;
+        case load_outcome::recovered_from_backup:
+            line = "recovered from the backup " + quoted(source);
+            break;
+        case load_outcome::corrupt_used_defaults:
+            line = "corrupt, with no usable backup: using defaults";
+            break;
     }
     if (last_updated) line += " (saved " + detail::format_utc_time(*last_updated) + ")";
     if (migrated_from) line += ", migrated from version " + std::to_string(*migrated_from);
     for (auto const& q : quarantined) {
-        line += "; " + quoted(q.from) + " was corrupt (" + q.reason + ") and is now " + quoted(q.to);
+        line +=
+            "; " + quoted(q.from) + " was corrupt (" + q.reason + ") and is now " + quoted(q.to);
     }
     return line;
 }
