@@ -131,7 +131,8 @@ struct state_file_options {
 /// Thread safety: all member functions are const and may be called from
 /// several threads, and several processes, at once. Concurrent save()s
 /// each leave a whole document (the last one wins); update()s are
-/// serialized by an advisory lock on `<file>.lock`.
+/// serialized by an advisory lock on `<file>.lock`. The options' clock and
+/// migration steps may then run on several threads at once.
 ///
 /// Not guaranteed:
 /// - durability beyond what AtomicFile's Durability promises;
@@ -142,7 +143,10 @@ struct state_file_options {
 /// - when `<file>` is missing, load() uses defaults even if `<file>.bak`
 ///   exists: deleting the file is how a user resets the state;
 /// - if `<file>` is a symbolic link, quarantining moves the link, not the
-///   file it names.
+///   file it names;
+/// - on a filesystem that refuses hard links (FAT, some FUSE mounts), save()
+///   over an existing file fails with stage::backup, because atomic_file
+///   keeps the backup with link(2). Recovery itself falls back to rename.
 template <class T, class AtomicFile = atomic_file<posix_fs, full_sync, sibling_temp>>
 class basic_state_file {
 public:
