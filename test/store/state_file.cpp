@@ -422,6 +422,66 @@ BOOST_AUTO_TEST_CASE(corrupt_file_without_backup_is_quarantined_and_defaults_use
     BOOST_TEST(!posix_fs{}.stat(dir / "state.json"));
 }
 
+BOOST_AUTO_TEST_CASE(each_broken_envelope_is_corrupt_with_its_reason) {
+    struct broken {
+        std::string text;
+        std::string reason;
+    };
+    broken const cases[] = {
+        {"", "line 1, column 1: "},
+        {"[1, 2]", "the document is not a JSON object"},
+        {R"({"version": 0, "state": {}})", "\"version\" is not a positive integer"},
+        {R"({"version": -3, "state": {}})", "\"version\" is not a positive integer"},
+        {R"({"version": "2", "state": {}})", "\"version\" is not a positive integer"},
+        {R"({"version": 1.5, "state": {}})", "\"version\" is not a positive integer"},
+        {R"({"version": 1})", "\"state\" is missing"},
+        {R"({"version": 1, "state": {}} trailing)", "line 1, column 29: extra data"},
+    };
+    for (auto const& c : cases) {
+        BOOST_TEST_CONTEXT("document '" << c.text << "'") {
+            temp_directory dir;
+            atomic_file<posix_fs, no_sync, sibling_temp> raw;
+            plant(raw, dir / "s.json", c.text);
+            auto const loaded_state = state_file<session>(dir / "s.json").load();
+            BOOST_TEST_REQUIRE(loaded_state.has_value());
+            BOOST_TEST((loaded_state->report.outcome == load_outcome::corrupt_used_defaults));
+            BOOST_TEST_REQUIRE(loaded_state->report.quarantined.size() == 1u);
+            BOOST_TEST(loaded_state->report.quarantined[0].reason.starts_with(c.reason),
+                       loaded_state->report.quarantined[0].reason);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(last_updated_accepts_only_real_utc_times) {
+    using namespace std::chrono;
+    struct stamp {
+        std::string text;
+        std::optional<sys_seconds> time;
+    };
+    stamp const cases[] = {
+        {"2024-02-29T23:59:59Z", sys_days(year(2024) / 2 / 29) + hours(23) + minutes(59) + seconds(59)},
+        {"1970-01-01T00:00:00Z", sys_seconds{}},
+        {"2023-02-29T00:00:00Z", std::nullopt},
+        {"2026-11-21T24:00:00Z", std::nullopt},
+        {"2026-11-21T21:60:00Z", std::nullopt},
+        {"2026-11-21 21:40:03Z", std::nullopt},
+        {"2026-11-21T21:40:03+01:00", std::nullopt},
+        {"2026-11-21T21:40:03", std::nullopt},
+    };
+    temp_directory dir;
+    atomic_file<posix_fs, no_sync, sibling_temp> raw;
+    state_file<session> state(dir / "s.json");
+    for (auto const& c : cases) {
+        BOOST_TEST_CONTEXT("last_updated '" << c.text << "'") {
+            plant(raw, dir / "s.json", R"({"version": 1, "last_updated": ")" + c.text + R"(", "state": {}})");
+            auto const read = state.last_updated();
+            BOOST_TEST(read.has_value() == c.time.has_value());
+            if (read && c.time) BOOST_TEST((*read == *c.time));
+            if (c.time) BOOST_TEST(detail::format_utc_time(*c.time) == c.text);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(quarantine_adds_a_counter_when_the_name_is_taken) {
     saved_twice s;
     plant(s.raw, s.dir / s.quarantine_name, "an earlier quarantine");
