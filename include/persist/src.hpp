@@ -6,6 +6,7 @@
 
 #include <persist/detail/config.hpp>
 
+#include <persist/detail/impl/jsonl_line.ipp>
 #include <persist/detail/impl/state_document.ipp>
 #include <persist/detail/impl/temp_name.ipp>
 #include <persist/detail/impl/validate_path.ipp>
