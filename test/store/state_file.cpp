@@ -2,11 +2,14 @@
 // migrations, the lock, and a fault sweep on the real kernel.
 #include <persist/store/state_file.hpp>
 
+#include "support/crash_harness.hpp"
 #include "support/fs_inspect.hpp"
 #include "support/policy_matrix.hpp"
 #include "support/temp_directory.hpp"
 
-#include <persist/fs/fs_decorator.hpp>
+#include <persist/durability/no_sync.hpp>
+#include <persist/fs/fault_fs.hpp>
+#include <persist/fs/memory_fs.hpp>
 
 #include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>
@@ -16,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -103,63 +107,21 @@ void plant(AtomicFile const& af, std::filesystem::path const& path, std::string_
     BOOST_TEST_REQUIRE(af.replace(path, bytes).has_value());
 }
 
-/// posix_fs that fails calls: the Nth call of any operation (counting
-/// every call), or with an operation given, the Nth call of that operation,
-/// or every call of it when N is 0. Copies share the plan, as copies of any
-/// Fs share the filesystem. (fault_fs, from the test-policies issue, does
-/// this and more; this stays small and local until it lands.)
-class nth_call_failing_fs : public fs_decorator<nth_call_failing_fs, posix_fs> {
-public:
-    nth_call_failing_fs(std::size_t fail_at, std::error_code cause,
-                        std::optional<fs_op> only = std::nullopt)
-        : plan_(std::make_shared<plan>()) {
-        plan_->fail_at = fail_at;
-        plan_->cause = cause;
-        plan_->only = only;
-    }
-    /// The operation that failed first, if any did.
-    std::optional<fs_op> failed_op() const { return plan_->failed; }
-    std::size_t failures() const { return plan_->failures; }
-
-private:
-    friend class fs_decorator<nth_call_failing_fs, posix_fs>;
-    struct plan {
-        std::size_t fail_at = 0;
-        std::error_code cause;
-        std::optional<fs_op> only;
-        std::size_t calls = 0;
-        std::size_t failures = 0;
-        std::optional<fs_op> failed;
-    };
-    std::optional<std::error_code> intercept(fs_op op) {
-        if (plan_->only && op != *plan_->only) return std::nullopt;
-        ++plan_->calls;
-        if (plan_->fail_at != 0 && plan_->calls != plan_->fail_at) return std::nullopt;
-        if (!plan_->failed) plan_->failed = op;
-        ++plan_->failures;
-        return plan_->cause;
-    }
-    std::shared_ptr<plan> plan_;
-};
-static_assert(fs_policy<nth_call_failing_fs>);
-
 /// A directory with a state file that has been saved twice: the file holds
-/// sample(2) and the backup sample(1). The fault sweeps, which build
-/// hundreds, use no_sync for speed.
-template <class Durability = full_sync>
-struct basic_saved_twice {
+/// sample(2) and the backup sample(1).
+struct saved_twice {
     temp_directory dir;
     std::filesystem::path file = dir / "state.json";
     std::filesystem::path backup = dir / "state.json.bak";
     std::string quarantine_name =
         "state.json" +
         detail::quarantine_suffix(std::chrono::floor<std::chrono::seconds>(fixed_time()), 0);
-    atomic_file<posix_fs, Durability, sibling_temp> raw;
-    basic_state_file<session, atomic_file<posix_fs, Durability, sibling_temp>> state{
+    atomic_file<posix_fs, full_sync, sibling_temp> raw;
+    basic_state_file<session, atomic_file<posix_fs, full_sync, sibling_temp>> state{
         file, fixed_clock_options()};
     std::string file_bytes, backup_bytes;
 
-    basic_saved_twice() {
+    saved_twice() {
         BOOST_TEST_REQUIRE(state.save(sample(1)).has_value());
         BOOST_TEST_REQUIRE(state.save(sample(2)).has_value());
         file_bytes = content_of(posix_fs{}, file);
@@ -170,7 +132,6 @@ struct basic_saved_twice {
         return content_of(posix_fs{}, dir / name);
     }
 };
-using saved_twice = basic_saved_twice<>;
 
 }  // namespace
 
@@ -459,7 +420,8 @@ BOOST_AUTO_TEST_CASE(last_updated_accepts_only_real_utc_times) {
         std::optional<sys_seconds> time;
     };
     stamp const cases[] = {
-        {"2024-02-29T23:59:59Z", sys_days(year(2024) / 2 / 29) + hours(23) + minutes(59) + seconds(59)},
+        {"2024-02-29T23:59:59Z",
+         sys_days(year(2024) / 2 / 29) + hours(23) + minutes(59) + seconds(59)},
         {"1970-01-01T00:00:00Z", sys_seconds{}},
         {"2023-02-29T00:00:00Z", std::nullopt},
         {"2026-11-21T24:00:00Z", std::nullopt},
@@ -473,7 +435,8 @@ BOOST_AUTO_TEST_CASE(last_updated_accepts_only_real_utc_times) {
     state_file<session> state(dir / "s.json");
     for (auto const& c : cases) {
         BOOST_TEST_CONTEXT("last_updated '" << c.text << "'") {
-            plant(raw, dir / "s.json", R"({"version": 1, "last_updated": ")" + c.text + R"(", "state": {}})");
+            plant(raw, dir / "s.json",
+                  R"({"version": 1, "last_updated": ")" + c.text + R"(", "state": {}})");
             auto const read = state.last_updated();
             BOOST_TEST(read.has_value() == c.time.has_value());
             if (read && c.time) BOOST_TEST((*read == *c.time));
@@ -499,15 +462,15 @@ BOOST_AUTO_TEST_CASE(quarantine_renames_where_hard_links_are_refused) {
     saved_twice s;
     plant(s.raw, s.file, garbage);
     // FAT and some FUSE filesystems refuse link(2) with EPERM.
-    nth_call_failing_fs no_links(0, std::make_error_code(std::errc::operation_not_permitted),
-                                 fs_op::link);
-    basic_state_file<session, atomic_file<nth_call_failing_fs, full_sync, sibling_temp>> state(
+    fault_fs<posix_fs> no_links;
+    no_links.arm(fault{fs_op::link, 1, errno_code(EPERM), true});
+    basic_state_file<session, atomic_file<fault_fs<posix_fs>, full_sync, sibling_temp>> state(
         s.file, fixed_clock_options(),
-        atomic_file<nth_call_failing_fs, full_sync, sibling_temp>(no_links));
+        atomic_file<fault_fs<posix_fs>, full_sync, sibling_temp>(no_links));
     auto const recovered = state.load();
     BOOST_TEST_REQUIRE(recovered.has_value());
     BOOST_TEST((recovered->report.outcome == load_outcome::recovered_from_backup));
-    BOOST_TEST(no_links.failures() == 1u);
+    BOOST_TEST(no_links.injected() == 1u);
     BOOST_TEST(s.content(s.quarantine_name) == garbage);
     BOOST_TEST(s.content("state.json") == s.backup_bytes);
     BOOST_TEST(s.content("state.json.bak") == s.backup_bytes);
@@ -754,104 +717,256 @@ BOOST_AUTO_TEST_CASE(update_recovers_first_then_applies_the_change) {
 BOOST_AUTO_TEST_SUITE_END()
 
 // ---------------------------------------------------------------------------
-// Fault sweep: fail every call of a save (or a recovery) in turn, with each
-// errno, and check that nothing good was lost.
+// Fault sweep: on fault_fs<memory_fs>, fail every call of a save (or of a
+// recovery) in turn, with each errno, and check that nothing good was lost.
 
 BOOST_AUTO_TEST_SUITE(state_file_faults)
 
 namespace {
 
-using faulty_state =
-    basic_state_file<session, atomic_file<nth_call_failing_fs, full_sync, sibling_temp>>;
+using faulty_fs = fault_fs<memory_fs>;
+using faulty_state = basic_state_file<session, atomic_file<faulty_fs, full_sync, sibling_temp>>;
 
-faulty_state make_faulty(std::filesystem::path const& file, nth_call_failing_fs fs) {
-    return faulty_state(file, fixed_clock_options(),
-                        atomic_file<nth_call_failing_fs, full_sync, sibling_temp>(fs));
+std::filesystem::path const memory_file = "/work/state.json";
+
+faulty_state faulty_on(faulty_fs const& fs) {
+    return faulty_state(memory_file, fixed_clock_options(),
+                        atomic_file<faulty_fs, full_sync, sibling_temp>(fs));
 }
 
-std::error_code const sweep_causes[] = {
-    std::make_error_code(std::errc::io_error),
-    std::make_error_code(std::errc::no_space_on_device),
-    std::make_error_code(std::errc::permission_denied),
-};
+/// A fresh memory_fs where the state was saved twice (file sample(2),
+/// backup sample(1)) and, with `corrupt`, the file then damaged; its
+/// record of calls starts empty.
+faulty_fs saved_twice_in_memory(bool corrupt) {
+    faulty_fs fs;
+    (void)fs.make_directory("/work", 0755);
+    auto const state = faulty_on(fs);
+    BOOST_TEST_REQUIRE(state.save(sample(1)).has_value());
+    BOOST_TEST_REQUIRE(state.save(sample(2)).has_value());
+    if (corrupt) plant(atomic_file<faulty_fs, full_sync, sibling_temp>(fs), memory_file, garbage);
+    fs.reset();
+    return fs;
+}
+
+std::error_code const sweep_causes[] = {errno_code(EIO), errno_code(ENOSPC), errno_code(EACCES),
+                                        errno_code(EDQUOT), errno_code(EROFS)};
+
+/// Runs act once with no fault to learn its calls, then once per call and
+/// errno with that call failing, and hands each outcome to check.
+template <class Act, class Check>
+std::size_t sweep(bool corrupt, Act act, Check check) {
+    auto dry = saved_twice_in_memory(corrupt);
+    act(dry);
+    auto const calls = dry.calls();
+    BOOST_TEST_REQUIRE(calls.size() > 5u);
+    std::size_t runs = 0;
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        auto const nth =
+            static_cast<std::size_t>(std::count(calls.begin(), calls.begin() + i + 1, calls[i]));
+        for (auto const cause : sweep_causes) {
+            auto fs = saved_twice_in_memory(corrupt);
+            fs.arm(fault{calls[i], nth, cause, false});
+            auto const outcome = act(fs);
+            fs.disarm();
+            BOOST_TEST_CONTEXT("call " << i + 1 << " of " << calls.size() << " ("
+                                       << static_cast<int>(calls[i]) << ", the " << nth
+                                       << "th of its kind) failing with " << cause.message()) {
+                BOOST_TEST(fs.injected() == 1u);
+                check(fs, outcome, cause);
+            }
+            ++runs;
+        }
+    }
+    return runs;
+}
+
+std::vector<std::string> names_without_lock(faulty_fs const& fs) {
+    auto names = entries_of(fs, "/work");
+    std::erase(names, "state.json.lock"s);
+    return names;
+}
 
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_failed_save_never_damages_the_file_or_its_backup) {
-    std::size_t failures_checked = 0;
-    for (auto const cause : sweep_causes) {
-        for (std::size_t n = 1;; ++n) {
-            basic_saved_twice<no_sync> s;
-            nth_call_failing_fs fs(n, cause);
-            auto const saved = make_faulty(s.file, fs).save(sample(3));
-            if (!fs.failed_op()) {  // the save ran out of calls before call n
-                BOOST_TEST(saved.has_value());
-                BOOST_TEST(n > 5u);  // the sweep did cover the save
-                break;
+    auto const before = saved_twice_in_memory(false);
+    auto const file_before = content_of(before, memory_file);
+    auto const backup_before = content_of(before, "/work/state.json.bak");
+    std::size_t failed = 0;
+    auto const runs = sweep(
+        false, [](faulty_fs& fs) { return faulty_on(fs).save(sample(3)); },
+        [&](faulty_fs& fs, result<void> const& saved, std::error_code cause) {
+            auto const file_now = content_of(fs, memory_file);
+            auto const backup_now = content_of(fs, "/work/state.json.bak");
+            if (saved.has_value()) {  // a failure save may ignore (closing a read handle)
+                BOOST_TEST((faulty_on(fs).load().value().state == sample(3)));
+            } else if (saved.error().stage() == stage::sync_directory) {
+                BOOST_TEST(backup_now == file_before);  // new content in place, durability unknown
+            } else {
+                ++failed;
+                BOOST_TEST(saved.error().code() == cause);
+                BOOST_TEST(file_now == file_before);
+                BOOST_TEST((backup_now == backup_before || backup_now == file_before));
             }
-            BOOST_TEST_CONTEXT("call " << n << " failing with " << cause.message()) {
-                auto const file_now = s.content("state.json");
-                auto const backup_now = s.content("state.json.bak");
-                if (saved.has_value()) {  // the failure was one save may ignore
-                    BOOST_TEST((s.state.load().value().state == sample(3)));
-                } else if (saved.error().stage() == stage::sync_directory) {
-                    BOOST_TEST(backup_now ==
-                               s.file_bytes);  // new content in place, durability unknown
-                } else {
-                    ++failures_checked;
-                    BOOST_TEST(saved.error().code() == cause);
-                    BOOST_TEST(file_now == s.file_bytes);
-                    BOOST_TEST((backup_now == s.backup_bytes || backup_now == s.file_bytes));
-                }
-                auto const after = s.state.load();
-                BOOST_TEST_REQUIRE(after.has_value());
-                BOOST_TEST((after->report.outcome == load_outcome::loaded));
-                BOOST_TEST((after->state == sample(2) || after->state == sample(3)));
-                auto names = s.entries();
-                std::erase(names, "state.json.lock"s);
-                BOOST_TEST((names == std::vector{"state.json"s, "state.json.bak"s}));
-            }
-        }
-    }
-    BOOST_TEST_MESSAGE("save fault sweep: " << failures_checked << " failed saves checked");
-    BOOST_TEST(failures_checked > 10u);
+            auto const after = faulty_on(fs).load();
+            BOOST_TEST_REQUIRE(after.has_value());
+            BOOST_TEST((after->report.outcome == load_outcome::loaded));
+            BOOST_TEST((after->state == sample(2) || after->state == sample(3)));
+            BOOST_TEST((names_without_lock(fs) == std::vector{"state.json"s, "state.json.bak"s}));
+        });
+    BOOST_TEST_MESSAGE("save fault sweep: " << runs << " runs, " << failed
+                                            << " failed saves checked");
+    BOOST_TEST(failed > 20u);
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_recovery_loses_no_bytes_and_the_next_load_recovers) {
-    std::size_t failures_checked = 0;
-    for (auto const cause : sweep_causes) {
-        for (std::size_t n = 1;; ++n) {
-            basic_saved_twice<no_sync> s;
-            plant(s.raw, s.file, garbage);
-            nth_call_failing_fs fs(n, cause);
-            auto const recovered = make_faulty(s.file, fs).load();
-            if (!fs.failed_op()) {
-                BOOST_TEST_REQUIRE(recovered.has_value());
-                BOOST_TEST((recovered->report.outcome == load_outcome::recovered_from_backup));
-                break;
+    auto const backup_before = content_of(saved_twice_in_memory(true), "/work/state.json.bak");
+    std::size_t failed = 0;
+    auto const runs = sweep(
+        true, [](faulty_fs& fs) { return faulty_on(fs).load(); },
+        [&](faulty_fs& fs, result<loaded<session>> const& recovered, std::error_code) {
+            if (recovered.has_error()) ++failed;
+            // The corrupt bytes are at the file's name or a quarantine name.
+            bool garbage_kept = content_of(fs, memory_file) == garbage;
+            for (auto const& name : entries_starting(fs, "/work", "state.json.corrupt-")) {
+                garbage_kept = garbage_kept || content_of(fs, "/work/" + name) == garbage;
             }
-            BOOST_TEST_CONTEXT("call " << n << " (" << static_cast<int>(*fs.failed_op())
-                                       << ") failing with " << cause.message()) {
-                if (recovered.has_error()) ++failures_checked;
-                // The corrupt bytes are at the file's name or a quarantine name.
-                bool garbage_kept = s.content("state.json") == garbage;
-                for (auto const& name :
-                     entries_starting(posix_fs{}, s.dir.path(), "state.json.corrupt-")) {
-                    garbage_kept = garbage_kept || s.content(name) == garbage;
-                }
-                BOOST_TEST(garbage_kept);
-                BOOST_TEST(s.content("state.json.bak") == s.backup_bytes);
-                BOOST_TEST(temp_files_in(posix_fs{}, s.dir.path()).empty());
-                auto const next = s.state.load();
-                BOOST_TEST_REQUIRE(next.has_value());
-                BOOST_TEST((next->state == sample(1)));
-                BOOST_TEST((next->report.outcome != load_outcome::corrupt_used_defaults));
-            }
-        }
-    }
-    BOOST_TEST_MESSAGE("recovery fault sweep: " << failures_checked
+            BOOST_TEST(garbage_kept);
+            BOOST_TEST(content_of(fs, "/work/state.json.bak") == backup_before);
+            BOOST_TEST(temp_files_in(fs, "/work").empty());
+            auto const next = faulty_on(fs).load();
+            BOOST_TEST_REQUIRE(next.has_value());
+            BOOST_TEST((next->state == sample(1)));
+            BOOST_TEST((next->report.outcome != load_outcome::corrupt_used_defaults));
+        });
+    BOOST_TEST_MESSAGE("recovery fault sweep: " << runs << " runs, " << failed
                                                 << " failed recoveries checked");
-    BOOST_TEST(failures_checked > 10u);
+    BOOST_TEST(failed > 20u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------
+// Crash harness: on memory_fs, crash at every point of saves, an update and
+// a recovery, reboot, and load.
+
+BOOST_AUTO_TEST_SUITE(state_file_crash)
+
+namespace {
+
+template <class Durability>
+using memory_state = basic_state_file<session, atomic_file<memory_fs, Durability, sibling_temp>>;
+
+std::filesystem::path const crash_file = "/work/state.json";
+
+template <class Durability>
+memory_state<Durability> state_on(memory_fs& fs) {
+    return memory_state<Durability>(crash_file, fixed_clock_options(),
+                                    atomic_file<memory_fs, Durability, sibling_temp>(fs));
+}
+
+/// Setup: /work/state.json holds sample(2), its backup sample(1).
+void two_saved_versions(memory_fs& fs) {
+    (void)fs.make_directory("/work", 0755);
+    auto const state = state_on<full_sync>(fs);
+    (void)state.save(sample(1));
+    (void)state.save(sample(2));
+}
+
+/// After a crash: load() must succeed and give a state from `allowed`, and
+/// never defaults. A recovery from the backup is allowed only if
+/// `may_recover` (a crash in the middle of a recovery).
+crash_invariant loads_one_of(std::vector<session> allowed, bool may_recover = false) {
+    return [allowed = std::move(allowed), may_recover](memory_fs& fs,
+                                                       crash_moment const& moment) -> std::string {
+        for (std::size_t k = 0; k < moment.succeeded.size(); ++k) {
+            if (!moment.succeeded[k]) return "step " + std::to_string(k + 1) + " reported an error";
+        }
+        auto const loaded_state = state_on<full_sync>(fs).load();
+        if (!loaded_state) return "load failed: " + loaded_state.error().message();
+        auto const outcome = loaded_state->report.outcome;
+        if (outcome != load_outcome::loaded &&
+            !(may_recover && outcome == load_outcome::recovered_from_backup)) {
+            return "load: " + loaded_state->report.summary();
+        }
+        // The newest allowed state is the one the running step writes.
+        std::size_t const newest =
+            std::min(allowed.size() - 1, moment.completed + (moment.in_step ? 1 : 0));
+        std::size_t const oldest = std::min(allowed.size() - 1, moment.completed);
+        for (std::size_t v = oldest; v <= newest; ++v) {
+            if (loaded_state->state == allowed[v]) return {};
+        }
+        return "loaded '" + loaded_state->state.name + "', expected a version from " +
+               std::to_string(oldest) + " to " + std::to_string(newest);
+    };
+}
+
+template <class Durability>
+crash_workload saves_of_3_and_4() {
+    crash_workload w;
+    w.setup = two_saved_versions;
+    w.steps.emplace_back(
+        [](memory_fs& fs) { return state_on<Durability>(fs).save(sample(3)).has_value(); });
+    w.steps.emplace_back([](memory_fs& fs) {
+        return state_on<Durability>(fs).update([](session& s) { s = sample(4); }).has_value();
+    });
+    return w;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(full_sync_loads_the_old_or_the_new_state_after_a_crash_never_defaults) {
+    crash_check check;
+    // Versions by step: before any step sample(2); after step 1 sample(3);
+    // after step 2 sample(4).
+    check.power_loss = loads_one_of({sample(2), sample(3), sample(4)});
+    check.process_crash = check.power_loss;
+    auto const report = run_crash_check(saves_of_3_and_4<full_sync>(), check);
+    BOOST_TEST_MESSAGE("state_file, full_sync, save + update: " << report.summary());
+    BOOST_TEST((report.step_results == std::vector<bool>{true, true}));
+    BOOST_TEST(report.violation_count == 0u, report.summary() << "\n" << report.first_violations());
+}
+
+BOOST_AUTO_TEST_CASE(the_crash_check_fails_under_no_sync) {
+    // The same invariant must catch no_sync, or it proves nothing.
+    crash_check check;
+    check.power_loss = loads_one_of({sample(2), sample(3), sample(4)});
+    check.kept_violations = 1;
+    auto const report = run_crash_check(saves_of_3_and_4<no_sync>(), check);
+    BOOST_TEST(report.violation_count > 0u, "no_sync looked durable: " << report.summary());
+    if (!report.violations.empty()) {
+        BOOST_TEST_MESSAGE("state_file, no_sync: "
+                           << report.violation_count << " of " << report.power_loss_images
+                           << " images lose the state, e.g. " << report.violations.front().why);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_crash_during_recovery_keeps_the_corrupt_bytes_and_the_backup_state) {
+    crash_workload w;
+    w.setup = [](memory_fs& fs) {
+        two_saved_versions(fs);
+        (void)atomic_file<memory_fs, full_sync, sibling_temp>(fs).replace(crash_file, garbage);
+    };
+    w.steps.emplace_back([](memory_fs& fs) {
+        auto const recovered = state_on<full_sync>(fs).load();
+        return recovered && recovered->report.outcome == load_outcome::recovered_from_backup;
+    });
+    crash_check check;
+    auto const backup_state = loads_one_of({sample(1)}, true);
+    check.power_loss = [&](memory_fs& fs, crash_moment const& moment) -> std::string {
+        // Before loading (which recovers): the garbage is somewhere.
+        bool garbage_kept = content_of(fs, crash_file) == garbage;
+        for (auto const& name : entries_starting(fs, "/work", "state.json.corrupt-")) {
+            garbage_kept = garbage_kept || content_of(fs, "/work/" + name) == garbage;
+        }
+        if (!garbage_kept) return "the corrupt bytes are gone";
+        return backup_state(fs, moment);
+    };
+    check.process_crash = check.power_loss;
+    auto const report = run_crash_check(w, check);
+    BOOST_TEST_MESSAGE("state_file, full_sync, recovery: " << report.summary());
+    BOOST_TEST((report.step_results == std::vector<bool>{true}));
+    BOOST_TEST(report.violation_count == 0u, report.summary() << "\n" << report.first_violations());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
