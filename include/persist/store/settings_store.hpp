@@ -148,7 +148,7 @@ public:
     // Errors common to every write, which all leave the file (and its .bak)
     // untouched:
     // - stage::validate: invalid_input for a malformed file path, pointer or
-    //   array index, or a number that is not finite (JSON has no NaN);
+    //   array index, or a value JSON text cannot hold (NaN, invalid UTF-8);
     //   type_mismatch when a pointer walks through a scalar;
     //   validation_failed when the validator refuses, with its reason;
     // - stage::create_directory when the file's directory cannot be made;

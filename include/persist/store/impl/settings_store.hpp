@@ -28,27 +28,6 @@ inline std::size_t scope_index(settings_scope scope) noexcept {
     return scope == settings_scope::global ? 0 : 1;
 }
 
-/// The pointer of the first number in v that is not finite (format_json
-/// would write it as NaN or Infinity, which no JSON parser accepts), if any.
-inline std::optional<std::string> first_non_finite(boost::json::value const& v,
-                                                   std::string const& at = {}) {
-    if (auto const* d = v.if_double(); d != nullptr && !std::isfinite(*d)) return at;
-    if (auto const* object = v.if_object()) {
-        for (auto const& member : *object) {
-            auto const key = std::string_view(member.key());
-            if (auto found =
-                    first_non_finite(member.value(), at + "/" + escape_json_pointer_token(key)))
-                return found;
-        }
-    } else if (auto const* array = v.if_array()) {
-        for (std::size_t i = 0; i < array->size(); ++i) {
-            if (auto found = first_non_finite((*array)[i], at + "/" + std::to_string(i)))
-                return found;
-        }
-    }
-    return std::nullopt;
-}
-
 /// A value for an error message: its JSON text, cut short if long.
 inline std::string excerpt_of(boost::json::value const& v) {
     auto text = boost::json::serialize(v);
@@ -249,9 +228,8 @@ result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, bool
             stage::validate, errc::type_mismatch, path, {},
             "a settings scope must be an object, not " + std::string(json_kind_phrase(root)));
     }
-    if (auto bad = detail::first_non_finite(root)) {
-        return error(stage::validate, errc::invalid_input, path, {},
-                     "'" + *bad + "' is not a finite number, which JSON cannot hold");
+    if (auto bad = find_unrepresentable(root)) {
+        return error(stage::validate, errc::invalid_input, path, {}, *bad);
     }
     if (options_.validator) {
         if (auto accepted = options_.validator(scope, root.as_object()); !accepted) {
