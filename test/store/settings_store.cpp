@@ -9,6 +9,7 @@
 
 #include <persist/durability/no_sync.hpp>
 #include <persist/fs/counting_fs.hpp>
+#include <persist/fs/fault_fs.hpp>
 #include <persist/fs/fs_decorator.hpp>
 #include <persist/json_pointer.hpp>
 #include <persist/json_text.hpp>
@@ -98,28 +99,6 @@ bool child_succeeded(pid_t child) {
     }
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
-
-/// An Fs that fails every call of one chosen operation with a chosen errno,
-/// until healed. Copies share the plan.
-class failing_fs : public fs_decorator<failing_fs, posix_fs> {
-public:
-    failing_fs() : plan_(std::make_shared<plan>()) {}
-
-    void fail(fs_op op, std::errc cause) { *plan_ = {op, std::make_error_code(cause)}; }
-    void heal() { plan_->op.reset(); }
-
-    std::optional<std::error_code> intercept(fs_op op) {
-        if (plan_->op == op) return plan_->cause;
-        return std::nullopt;
-    }
-
-private:
-    struct plan {
-        std::optional<fs_op> op;
-        std::error_code cause;
-    };
-    std::shared_ptr<plan> plan_;
-};
 
 /// An Fs that asks, at every open_read and rename, whether someone holds
 /// the lock on one lock file: flock(LOCK_NB) from a fresh descriptor fails
@@ -483,8 +462,9 @@ BOOST_AUTO_TEST_CASE(refuses_values_json_cannot_hold) {
 
 BOOST_AUTO_TEST_CASE(a_failed_step_leaves_the_file_whole_and_the_lock_free) {
     posix_files files;
-    failing_fs fs;
-    using store_type = basic_settings_store<atomic_file<failing_fs, full_sync, sibling_temp>>;
+    fault_fs<posix_fs> fs;
+    using store_type =
+        basic_settings_store<atomic_file<fault_fs<posix_fs>, full_sync, sibling_temp>>;
     store_type store(files.global, files.local, {}, store_type::atomic_file_type(fs));
     BOOST_TEST_REQUIRE(store.set(scope::local, "/v", "old").has_value());
     auto const old_bytes = on_disk(files.local);
@@ -506,9 +486,9 @@ BOOST_AUTO_TEST_CASE(a_failed_step_leaves_the_file_whole_and_the_lock_free) {
     };
     for (auto const& s : steps) {
         BOOST_TEST_CONTEXT("failing " << to_string(s.expected)) {
-            fs.fail(s.op, std::errc::permission_denied);
+            fs.arm(fault{s.op, 1, errno_code(EACCES), true});
             auto const failed = store.set(scope::local, "/v", "new");
-            fs.heal();
+            fs.disarm();
             BOOST_TEST_REQUIRE(failed.has_error());
             BOOST_TEST((failed.error().stage() == s.expected), to_string(failed.error().stage()));
             BOOST_TEST(failed.error().code() == std::make_error_code(std::errc::permission_denied));
@@ -522,9 +502,9 @@ BOOST_AUTO_TEST_CASE(a_failed_step_leaves_the_file_whole_and_the_lock_free) {
     }
     // After the rename only the directory sync can fail: the new content is
     // in place, and the error says its durability is unknown.
-    fs.fail(fs_op::sync_directory, std::errc::io_error);
+    fs.arm(fault{fs_op::sync_directory, 1, errno_code(EIO), true});
     auto const unsynced = store.set(scope::local, "/v", "new");
-    fs.heal();
+    fs.disarm();
     BOOST_TEST_REQUIRE(unsynced.has_error());
     BOOST_TEST((unsynced.error().stage() == stage::sync_directory));
     BOOST_TEST(store.get("/v").value() == json::value("new"));
