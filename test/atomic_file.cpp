@@ -127,6 +127,24 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(keeps_mode_of_existing_file, Combo, policy_matrix)
     BOOST_TEST(mode_of(f.env.fs, target) == 0640u);
 }
 
+BOOST_AUTO_TEST_CASE_TEMPLATE(modes_hold_under_a_umask_that_masks_owner_bits, Combo, policy_matrix) {
+    // The temp is created 0600 & ~umask, so a umask like 0222 makes it 0400:
+    // a final mode of 0600 must still be applied, not assumed.
+    matrix_fixture<Combo> f;
+    auto const target = f.env.root() / "private";
+    BOOST_TEST_REQUIRE(f.make().replace(target, "v1").has_value());
+    set_mode_of(f.env.fs, target, 0600);
+    f.env.set_umask(0222);
+    BOOST_TEST_REQUIRE(f.make().replace(target, "v2").has_value());
+    BOOST_TEST(mode_of(f.env.fs, target) == 0600u);
+    atomic_file_options exact;
+    exact.new_file_mode = 0600;
+    BOOST_TEST_REQUIRE(f.make(exact).replace(f.env.root() / "token", "t").has_value());
+    BOOST_TEST(mode_of(f.env.fs, f.env.root() / "token") == 0600u);
+    BOOST_TEST_REQUIRE(f.make().replace(f.env.root() / "default", "d").has_value());
+    BOOST_TEST(mode_of(f.env.fs, f.env.root() / "default") == 0444u);  // 0666 & ~0222, as open(2) would
+}
+
 BOOST_AUTO_TEST_CASE_TEMPLATE(applies_configured_mode_to_new_file, Combo, policy_matrix) {
     matrix_fixture<Combo> f;
     auto const target = f.env.root() / "token";

@@ -22,7 +22,7 @@ namespace persist::test {
 
 /// Every Fs model that has an fs_environment. Adding a model here grows
 /// every matrix test by itself.
-using fs_models = std::tuple<posix_fs>;
+using fs_models = std::tuple<posix_fs, memory_fs, fault_fs<memory_fs>>;
 using durability_tiers = std::tuple<no_sync, data_sync, file_sync, full_sync>;
 using naming_policies = std::tuple<sibling_temp, anonymous_temp, temp_dir>;
 

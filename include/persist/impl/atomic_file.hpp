@@ -157,9 +157,11 @@ result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::
     if (auto const failed = out.flush()) return fail(stage::write_temp, failed, temp_name());
 
     // 2. Metadata, before the sync, so that file_sync makes it durable too.
+    // The mode is always set: the temp was created 0600 & ~umask, which is
+    // not 0600 under a umask such as 0222.
     auto& handle = temp.file().handle;
-    if (auto const mode = final_mode(existing); mode != 0600) {
-        if (auto set = fs_.set_mode(handle, mode); !set) return fail(stage::set_metadata, set.error(), temp_name());
+    if (auto set = fs_.set_mode(handle, final_mode(existing)); !set) {
+        return fail(stage::set_metadata, set.error(), temp_name());
     }
     if (existing && options_.keep_owner && (existing->owner != ::geteuid() || existing->group != ::getegid())) {
         auto owned = fs_.set_owner(handle, existing->owner, existing->group);

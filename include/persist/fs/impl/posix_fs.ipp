@@ -4,6 +4,8 @@
 
 #include <persist/fs/posix_fs.hpp>
 
+#include <persist/detail/retry.hpp>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -18,17 +20,6 @@
 namespace persist {
 
 namespace detail {
-
-// Calls f until it stops failing with EINTR. Every syscall goes through here
-// except fsync and fdatasync: an interrupted sync is reported, not retried,
-// because after any failed sync the kernel may have dropped the dirty pages.
-template <class F>
-auto retry_eintr(F f) {
-    for (;;) {
-        auto const r = f();
-        if (r != -1 || errno != EINTR) return r;
-    }
-}
 
 inline io_result<void> void_or_errno(int r) {
     if (r == -1) return errno_code(errno);
@@ -89,13 +80,8 @@ PERSIST_DECL io_result<posix_fs::handle> posix_fs::open_append(std::filesystem::
 }
 
 PERSIST_DECL io_result<void> posix_fs::write(handle h, std::span<std::byte const> bytes) {
-    while (!bytes.empty()) {
-        auto const n = detail::retry_eintr([&] { return ::write(h.fd, bytes.data(), bytes.size()); });
-        if (n == -1) return errno_code(errno);
-        if (n == 0) return errno_code(EIO);  // a zero-byte write of a non-empty buffer: no progress possible
-        bytes = bytes.subspan(static_cast<std::size_t>(n));
-    }
-    return {};
+    return detail::write_all([&](std::span<std::byte const> rest) { return ::write(h.fd, rest.data(), rest.size()); },
+                             bytes);
 }
 
 PERSIST_DECL io_result<std::size_t> posix_fs::read(handle h, std::span<std::byte> buffer) {
