@@ -23,7 +23,7 @@ struct run_mode {
     double batch_seconds = 0;  ///< the target duration of one batch
 };
 
-inline constexpr run_mode quick_mode{"quick", 11, 0.08};
+inline constexpr run_mode quick_mode{"quick", 9, 0.07};
 inline constexpr run_mode full_mode{"full", 21, 0.35};
 
 /// Thrown by section_context::check_interrupted after Ctrl-C.
