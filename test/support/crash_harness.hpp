@@ -90,7 +90,11 @@ struct crash_report {
 /// "rename" for fs_op::rename: for messages.
 char const* op_name(fs_op op);
 
-/// Runs the workload once, crashing it at every point; see the top of this file.
+/// Runs the workload once, crashing it at every point; see the top of this
+/// file. When more operations are pending than crash_options'
+/// exhaustive_limit, crash() samples: the report lists the seeds, and the
+/// PERSIST_CRASH_SEED environment variable replays one (unless the check
+/// sets a seed itself).
 crash_report run_crash_check(crash_workload const& workload, crash_check const& check);
 
 }  // namespace persist::test
