@@ -3,6 +3,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <limits>
+
 namespace persist::test {
 
 BOOST_AUTO_TEST_SUITE(json_text)
@@ -47,6 +49,41 @@ BOOST_AUTO_TEST_CASE(position_of_counts_lines_and_bytes) {
     BOOST_TEST(position_of("ab\ncd", 4).line == 2u);
     BOOST_TEST(position_of("ab\ncd", 4).column == 2u);
     BOOST_TEST(position_of("ab", 99).column == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(finds_values_json_text_cannot_hold) {
+    namespace json = boost::json;
+    json::value v = json::parse(R"({"ok": [1, 2.5, "\u00e9\ud83d\ude00"], "tabs": [{}, {"title": "x"}]})");
+    BOOST_TEST(!find_unrepresentable(v, "state").has_value());
+    BOOST_TEST(parse_json(format_json(v), "f").value() == v);
+
+    v.as_object()["tabs"].as_array()[1].as_object()["title"] = std::string("caf\xe9");  // Latin-1
+    BOOST_TEST(find_unrepresentable(v, "state").value() == "state.tabs[1].title: string is not valid UTF-8");
+    BOOST_TEST(parse_json(format_json(v), "f").has_error());  // why it matters
+
+    json::value nan = {{"a b", {{"x", std::numeric_limits<double>::quiet_NaN()}}}};
+    BOOST_TEST(find_unrepresentable(nan).value() == R"(["a b"].x: NaN and infinity cannot be written as JSON)");
+    BOOST_TEST(find_unrepresentable(json::value(-std::numeric_limits<double>::infinity())).value() ==
+               "NaN and infinity cannot be written as JSON");
+
+    json::object bad_key;
+    bad_key[std::string("\xc0\xaf")] = 1;  // an overlong '/'
+    BOOST_TEST(find_unrepresentable(bad_key).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(utf8_check_matches_the_parser) {
+    // Each byte sequence inside a JSON string: find_unrepresentable and the
+    // parser must agree on whether it is valid.
+    std::string const sequences[] = {
+        "a",        "\xc3\xa9",         "\xe2\x82\xac",     "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf",
+        "\xc0\x80", "\xc1\xbf",         "\xe0\x9f\xbf",     "\xed\xa0\x80",     "\xf0\x8f\xbf\xbf",
+        "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\x80", "\xc3", "\xe2\x82", "\xff", "\xed\x9f\xbf",
+    };
+    for (auto const& bytes : sequences) {
+        bool const parses = parse_json("\"" + bytes + "\"", "f").has_value();
+        bool const representable = !find_unrepresentable(boost::json::value(boost::json::string(bytes))).has_value();
+        BOOST_TEST(parses == representable, "bytes of length " << bytes.size() << " starting " << int(bytes[0] & 0xff));
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,19 @@ PERSIST_DECL text_position position_of(std::string_view text, std::size_t offset
 /// order, one member or element per line, empty containers as {} and [],
 /// and a trailing newline. The output is valid JSON for any v.
 PERSIST_DECL std::string format_json(boost::json::value const& v);
+
+/// The first string or number in v that JSON text cannot hold, as
+/// "<path>: <why>", or nothing when format_json(v) is valid JSON that parses
+/// back to v. Boost.JSON serializes such values without complaint, but the
+/// text it writes does not parse again: a NaN or an infinity becomes `NaN`
+/// or `Infinity`, and a string (or key) that is not valid UTF-8 is written
+/// byte for byte, which every conforming parser, parse_json included,
+/// rejects. A store that saved either would write a file it cannot read.
+///
+/// The path starts with root and names object members as `.name` (or
+/// `["na.me"]` when the name is not an identifier) and array elements as
+/// `[i]`: "state.tabs[2].title: string is not valid UTF-8".
+PERSIST_DECL std::optional<std::string> find_unrepresentable(boost::json::value const& v, std::string_view root = {});
 
 /// Parses one JSON document (RFC 8259: no comments, no trailing commas,
 /// valid UTF-8). On failure: stage::parse, errc::corrupt_data, path = source

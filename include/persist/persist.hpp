@@ -12,5 +12,6 @@
 #include <persist/naming/anonymous_temp.hpp>
 #include <persist/naming/sibling_temp.hpp>
 #include <persist/naming/temp_dir.hpp>
+#include <persist/store/jsonl_log.hpp>
 
 #endif

@@ -6,12 +6,16 @@
 
 #include <persist/detail/config.hpp>
 
+#include <persist/detail/impl/jsonl_line.ipp>
+#include <persist/detail/impl/state_document.ipp>
 #include <persist/detail/impl/temp_name.ipp>
 #include <persist/detail/impl/validate_path.ipp>
 #include <persist/fs/impl/fault_fs.ipp>
 #include <persist/fs/impl/memory_fs.ipp>
 #include <persist/fs/impl/posix_fs.ipp>
 #include <persist/impl/error.ipp>
+#include <persist/impl/json_pointer.ipp>
 #include <persist/impl/json_text.ipp>
+#include <persist/store/impl/state_file.ipp>
 
 #endif

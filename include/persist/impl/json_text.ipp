@@ -5,15 +5,30 @@
 #include <persist/json_text.hpp>
 
 #include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
 #include <boost/json/stream_parser.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <vector>
 
 namespace persist {
 
 namespace detail {
 
-inline void format_json_into(std::string& out, boost::json::value const& v, std::size_t depth) {
+/// Appends what serializer sr holds (after a reset) to out, through a
+/// stack buffer: no allocation per scalar or key.
+inline void append_serialized(std::string& out, boost::json::serializer& sr) {
+    char buffer[256];
+    while (!sr.done()) {
+        auto const piece = sr.read(buffer);
+        out.append(piece.data(), piece.size());
+    }
+}
+
+inline void format_json_into(std::string& out, boost::json::serializer& sr, boost::json::value const& v,
+                             std::size_t depth) {
     auto newline_indent = [&](std::size_t level) {
         out += '\n';
         out.append(2 * level, ' ');
@@ -25,9 +40,10 @@ inline void format_json_into(std::string& out, boost::json::value const& v, std:
             if (!first) out += ',';
             first = false;
             newline_indent(depth + 1);
-            out += boost::json::serialize(boost::json::string_view(member.key()));
+            sr.reset(member.key());
+            append_serialized(out, sr);
             out += ": ";
-            format_json_into(out, member.value(), depth + 1);
+            format_json_into(out, sr, member.value(), depth + 1);
         }
         newline_indent(depth);
         out += '}';
@@ -38,16 +54,113 @@ inline void format_json_into(std::string& out, boost::json::value const& v, std:
             if (!first) out += ',';
             first = false;
             newline_indent(depth + 1);
-            format_json_into(out, element, depth + 1);
+            format_json_into(out, sr, element, depth + 1);
         }
         newline_indent(depth);
         out += ']';
     } else {
-        out += boost::json::serialize(v);  // scalars, {} and []
+        sr.reset(&v);  // scalars, {} and []
+        append_serialized(out, sr);
+    }
+}
+
+/// RFC 3629 UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF.
+inline bool is_valid_utf8(std::string_view s) noexcept {
+    auto const* p = reinterpret_cast<unsigned char const*>(s.data());
+    auto const* const end = p + s.size();
+    auto continuation = [&](std::size_t i) { return p + i < end && (p[i] & 0xC0) == 0x80; };
+    while (p < end) {
+        unsigned char const c = *p;
+        if (c < 0x80) {
+            ++p;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            if (!continuation(1)) return false;
+            p += 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            if (!continuation(1) || !continuation(2)) return false;
+            if (c == 0xE0 && p[1] < 0xA0) return false;  // overlong
+            if (c == 0xED && p[1] > 0x9F) return false;  // a surrogate
+            p += 3;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            if (!continuation(1) || !continuation(2) || !continuation(3)) return false;
+            if (c == 0xF0 && p[1] < 0x90) return false;  // overlong
+            if (c == 0xF4 && p[1] > 0x8F) return false;  // past U+10FFFF
+            p += 4;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+inline std::string member_path_segment(std::string_view key) {
+    bool const identifier = !key.empty() && std::isdigit(static_cast<unsigned char>(key.front())) == 0 &&
+                            std::all_of(key.begin(), key.end(), [](char c) {
+                                return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+                            });
+    if (identifier) return "." + std::string(key);
+    std::string segment = "[\"";
+    for (char const c : key) {
+        if (c == '"' || c == '\\') segment += '\\';
+        segment += c;
+    }
+    return segment + "\"]";
+}
+
+/// What find_unrepresentable found: the reason, and the path to it, gathered
+/// innermost first while the search unwinds, so a clean value costs no
+/// string work at all.
+struct unrepresentable_value {
+    std::vector<std::string> reversed_path;
+    std::string_view reason;
+};
+
+inline bool find_unrepresentable_in(boost::json::value const& v, unrepresentable_value& found) {
+    switch (v.kind()) {
+        case boost::json::kind::double_:
+            if (std::isfinite(v.get_double())) return false;
+            found.reason = "NaN and infinity cannot be written as JSON";
+            return true;
+        case boost::json::kind::string:
+            if (is_valid_utf8(v.get_string())) return false;
+            found.reason = "string is not valid UTF-8";
+            return true;
+        case boost::json::kind::array: {
+            auto const& array = v.get_array();
+            for (std::size_t i = 0; i < array.size(); ++i) {
+                if (find_unrepresentable_in(array[i], found)) {
+                    found.reversed_path.push_back("[" + std::to_string(i) + "]");
+                    return true;
+                }
+            }
+            return false;
+        }
+        case boost::json::kind::object:
+            for (auto const& member : v.get_object()) {
+                if (!is_valid_utf8(member.key())) {
+                    found.reason = "member name is not valid UTF-8";
+                } else if (!find_unrepresentable_in(member.value(), found)) {
+                    continue;
+                }
+                found.reversed_path.push_back(member_path_segment(member.key()));
+                return true;
+            }
+            return false;
+        default:
+            return false;
     }
 }
 
 }  // namespace detail
+
+PERSIST_DECL std::optional<std::string> find_unrepresentable(boost::json::value const& v, std::string_view root) {
+    detail::unrepresentable_value found;
+    if (!detail::find_unrepresentable_in(v, found)) return std::nullopt;
+    std::string path(root);
+    for (auto it = found.reversed_path.rbegin(); it != found.reversed_path.rend(); ++it) path += *it;
+    if (!path.empty() && path.front() == '.') path.erase(0, 1);
+    return path.empty() ? std::string(found.reason) : path + ": " + std::string(found.reason);
+}
 
 PERSIST_DECL text_position position_of(std::string_view text, std::size_t offset) noexcept {
     offset = std::min(offset, text.size());
@@ -61,7 +174,8 @@ PERSIST_DECL text_position position_of(std::string_view text, std::size_t offset
 
 PERSIST_DECL std::string format_json(boost::json::value const& v) {
     std::string out;
-    detail::format_json_into(out, v, 0);
+    boost::json::serializer sr;
+    detail::format_json_into(out, sr, v, 0);
     out += '\n';
     return out;
 }

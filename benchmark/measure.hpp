@@ -1,0 +1,112 @@
+// Timing: batches of operations, latency samples and their statistics.
+#ifndef PERSIST_BENCH_MEASURE_HPP
+#define PERSIST_BENCH_MEASURE_HPP
+
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <vector>
+
+namespace persist::bench {
+
+using bench_clock = std::chrono::steady_clock;
+
+/// Seconds since `start`, as a double.
+inline double seconds_since(bench_clock::time_point start) {
+    return std::chrono::duration<double>(bench_clock::now() - start).count();
+}
+
+/// CPU time this thread has used, in microseconds: user and kernel, but not
+/// time spent waiting for the disk or for a turn on a busy CPU.
+inline double thread_cpu_us() {
+    timespec now{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) * 1e6 + static_cast<double>(now.tv_nsec) / 1e3;
+}
+
+/// One batch: the latency of each operation, in microseconds, and the CPU
+/// time the whole batch used.
+struct batch {
+    std::vector<double> latencies_us;
+    double cpu_us = 0;
+
+    double total_us() const {
+        double total = 0;
+        for (double const l : latencies_us)
+            total += l;
+        return total;
+    }
+    /// The cost of one operation: total time / operations.
+    double mean_us() const {
+        return latencies_us.empty() ? 0 : total_us() / static_cast<double>(latencies_us.size());
+    }
+    double cpu_per_op_us() const {
+        return latencies_us.empty() ? 0 : cpu_us / static_cast<double>(latencies_us.size());
+    }
+};
+
+/// How long a batch may run: `operations` calls, cut short once it has taken
+/// `time_limit_s` (a disk that suddenly slows down must not blow the budget).
+struct batch_size {
+    std::size_t operations = 1;
+    double time_limit_s = 1.0;
+};
+
+/// Calls op() up to size.operations times and times each call.
+/// REQUIRES: op is callable with no arguments; it throws to report failure.
+template <class Op>
+batch run_batch(Op&& op, batch_size size) {
+    batch result;
+    result.latencies_us.reserve(size.operations);
+    auto const cpu_start = thread_cpu_us();
+    auto const start = bench_clock::now();
+    for (std::size_t i = 0; i < size.operations; ++i) {
+        auto const before = bench_clock::now();
+        op();
+        auto const after = bench_clock::now();
+        result.latencies_us.push_back(
+            std::chrono::duration<double, std::micro>(after - before).count());
+        if (std::chrono::duration<double>(after - start).count() > size.time_limit_s) break;
+    }
+    result.cpu_us = thread_cpu_us() - cpu_start;
+    return result;
+}
+
+/// The q-quantile (0 <= q <= 1) of values, by the nearest-rank method.
+/// REQUIRES: values is not empty.
+inline double quantile(std::vector<double> values, double q) {
+    auto const rank = static_cast<std::size_t>(q * static_cast<double>(values.size() - 1) + 0.5);
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(rank),
+                     values.end());
+    return values[rank];
+}
+
+inline double median(std::vector<double> values) { return quantile(std::move(values), 0.5); }
+
+/// Every latency sample of one measured stream, over all its rounds.
+struct latency_summary {
+    std::size_t operations = 0;
+    double mean_us = 0;
+    double p50_us = 0;
+    double p99_us = 0;
+    double ops_per_s() const { return mean_us > 0 ? 1e6 / mean_us : 0; }
+};
+
+inline latency_summary summarize(std::vector<double> const& latencies_us) {
+    latency_summary s;
+    if (latencies_us.empty()) return s;
+    s.operations = latencies_us.size();
+    double total = 0;
+    for (double const l : latencies_us)
+        total += l;
+    s.mean_us = total / static_cast<double>(latencies_us.size());
+    s.p50_us = quantile(latencies_us, 0.50);
+    s.p99_us = quantile(latencies_us, 0.99);
+    return s;
+}
+
+}  // namespace persist::bench
+
+#endif

@@ -1,0 +1,52 @@
+// The envelope state_file writes around a state: version, time, state.
+#ifndef PERSIST_DETAIL_STATE_DOCUMENT_HPP
+#define PERSIST_DETAIL_STATE_DOCUMENT_HPP
+
+#include <persist/error.hpp>
+
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace persist::detail {
+
+/// A state file's content, parsed.
+struct state_document {
+    std::uint64_t version = 0;
+    std::optional<std::chrono::sys_seconds> last_updated;  ///< empty if missing or malformed
+    boost::json::value state;
+};
+
+/// Parses text as a state document: a JSON object with a positive integer
+/// "version" and a "state" of any type; "last_updated" is informational
+/// and may be missing. Other members are ignored.
+/// Errors: stage::parse, errc::corrupt_data, path = source, detail = the
+/// reason: "line 3, column 8: syntax error", "\"version\" is missing", ...
+PERSIST_DECL result<state_document> parse_state_document(std::string_view text,
+                                                         std::filesystem::path const& source);
+
+/// The document save() writes, with format_json's layout.
+PERSIST_DECL std::string format_state_document(std::uint64_t version, std::chrono::sys_seconds time,
+                                               boost::json::value state);
+
+/// "2026-11-21T21:40:03Z": ISO 8601, UTC, whole seconds.
+PERSIST_DECL std::string format_utc_time(std::chrono::sys_seconds time);
+
+/// Reads format_utc_time's format back; anything else is nullopt.
+PERSIST_DECL std::optional<std::chrono::sys_seconds> parse_utc_time(std::string_view text);
+
+/// ".corrupt-20261121T214003Z", then ".corrupt-20261121T214003Z-1", ... for
+/// counter 1, 2, ... (ISO 8601's basic format: no ':' in a file name).
+PERSIST_DECL std::string quarantine_suffix(std::chrono::sys_seconds time, unsigned counter);
+
+}  // namespace persist::detail
+
+#if defined(PERSIST_HEADER_ONLY)
+#include <persist/detail/impl/state_document.ipp>
+#endif
+
+#endif

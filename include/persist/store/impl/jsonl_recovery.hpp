@@ -1,0 +1,143 @@
+// Template bodies of <persist/store/jsonl_recovery.hpp>.
+#ifndef PERSIST_STORE_IMPL_JSONL_RECOVERY_HPP
+#define PERSIST_STORE_IMPL_JSONL_RECOVERY_HPP
+
+#include <persist/detail/file_lock.hpp>
+#include <persist/detail/jsonl_line.hpp>
+#include <persist/detail/unique_handle.hpp>
+#include <persist/detail/validate_path.hpp>
+
+#include <string>
+
+namespace persist {
+
+namespace detail {
+
+template <class AtomicFile>
+AtomicFile with_private_new_files(AtomicFile const& af) {
+    auto options = af.options();
+    if (!options.new_file_mode) options.new_file_mode = 0600;
+    return AtomicFile(af.fs(), options, af.naming());
+}
+
+/// `<log>.torn-<UTC timestamp>`, or with `-2`, `-3`, ... appended if that
+/// name is taken. The caller holds the log's lock, so no cooperating
+/// process takes the name between this check and the write.
+template <class Fs>
+io_result<std::filesystem::path> free_quarantine_path(Fs& fs, std::filesystem::path const& log) {
+    auto const base = log.string() + ".torn-" + utc_timestamp_for_file_name();
+    for (int attempt = 1;; ++attempt) {
+        std::filesystem::path candidate =
+            attempt == 1 ? base : base + "-" + std::to_string(attempt);
+        auto status = fs.lstat(candidate);
+        if (!status && status.error() == std::errc::no_such_file_or_directory) return candidate;
+        if (!status) return status.error();
+    }
+}
+
+template <class AtomicFile>
+result<jsonl_recovery_report> recover_locked(AtomicFile const& af, std::filesystem::path const& log,
+                                             typename AtomicFile::fs_type::handle append_handle,
+                                             jsonl_corruption corruption) {
+    using Durability = typename AtomicFile::durability_type;
+    auto& fs = af.fs();
+    jsonl_read_options options;
+    options.mode = jsonl_read_mode::lenient;
+    options.keep_line_bytes = true;
+    auto reader = jsonl_reader<typename AtomicFile::fs_type>::open(fs, log, options);
+    if (!reader) return reader.error();
+    for (;;) {
+        auto record = reader->next();
+        if (!record) return record.error();
+        if (!*record) break;
+    }
+
+    jsonl_recovery_report report;
+    report.records = reader->record_count();
+    auto const& tail = reader->unterminated_line();
+    bool const torn = tail && !tail->is_record;
+    report.corrupt_line_count = reader->bad_line_count() - (torn ? 1 : 0);
+    for (auto const& bad : reader->bad_lines()) {
+        if (bad.terminated) report.corrupt_lines.push_back(bad);
+    }
+    if (corruption == jsonl_corruption::fail && report.corrupt_line_count != 0) {
+        return error(stage::parse, errc::corrupt_data, log, {},
+                     report.corrupt_lines.front().detail);
+    }
+    report.size = reader->terminated_size() + (tail ? tail->length : 0);
+    if (!tail) return report;
+
+    if (tail->is_record) {
+        if (auto added = fs.write(append_handle, std::as_bytes(std::span("\n", 1))); !added) {
+            return error(stage::recover, added.error(), log, {},
+                         "cannot add the missing newline after the last record");
+        }
+        if (auto synced = Durability::sync_file(fs, append_handle); !synced) {
+            return error(stage::recover, synced.error(), log, {},
+                         "cannot sync the newline added to the last record");
+        }
+        report.added_newline = true;
+        report.size += 1;
+        return report;
+    }
+
+    auto quarantine = free_quarantine_path(fs, log);
+    if (!quarantine) {
+        return error(stage::recover, quarantine.error(), log, {},
+                     "cannot find a free name for the torn tail");
+    }
+    if (auto saved = af.replace(*quarantine, tail->bytes); !saved) {
+        return error(
+            stage::recover, saved.error().code(), log, *quarantine,
+            "cannot save the torn tail (" + saved.error().message() + "); the log is untouched");
+    }
+    auto const kept = tail->offset;
+    auto const in_quarantine = "; the torn tail (" + std::to_string(tail->length) +
+                               " bytes at offset " + std::to_string(kept) +
+                               ") is saved in the quarantine file";
+    if (auto cut = fs.truncate(append_handle, kept); !cut) {
+        return error(stage::recover, cut.error(), log, *quarantine,
+                     "cannot truncate the log" + in_quarantine);
+    }
+    if (auto synced = Durability::sync_file(fs, append_handle); !synced) {
+        return error(stage::recover, synced.error(), log, *quarantine,
+                     "cannot sync the truncated log" + in_quarantine);
+    }
+    report.torn_offset = kept;
+    report.torn_bytes = tail->length;
+    report.quarantine_path = std::move(*quarantine);
+    report.size = kept;
+    return report;
+}
+
+}  // namespace detail
+
+template <class AtomicFile>
+result<jsonl_recovery_report> recover_jsonl(AtomicFile const& af, std::filesystem::path const& log,
+                                            jsonl_corruption corruption) {
+    if (auto valid = detail::validate_file_path(log); !valid) return valid.error();
+    auto const private_af = detail::with_private_new_files(af);
+    auto& fs = private_af.fs();
+    if (auto status = fs.stat(log);
+        !status && status.error() == std::errc::no_such_file_or_directory) {
+        return jsonl_recovery_report{};
+    }
+    auto lock = detail::lock_file(fs, log);
+    if (!lock) return lock.error();
+    auto status = fs.stat(log);
+    if (!status && status.error() == std::errc::no_such_file_or_directory)
+        return jsonl_recovery_report{};
+    if (!status) return error(stage::read, status.error(), log);
+    if (status->kind == file_kind::directory) {
+        return error(stage::validate, std::make_error_code(std::errc::is_a_directory), log);
+    }
+    auto opened = fs.open_append(log, 0600);
+    if (!opened)
+        return error(stage::recover, opened.error(), log, {}, "cannot open the log for repair");
+    detail::unique_handle<typename AtomicFile::fs_type> file(fs, *opened);
+    return detail::recover_locked(private_af, log, file.get(), corruption);
+}
+
+}  // namespace persist
+
+#endif

@@ -1,0 +1,344 @@
+// Template bodies of <persist/store/settings_store.hpp>.
+#ifndef PERSIST_STORE_IMPL_SETTINGS_STORE_HPP
+#define PERSIST_STORE_IMPL_SETTINGS_STORE_HPP
+
+#include <persist/detail/create_parents.hpp>
+#include <persist/detail/file_lock.hpp>
+#include <persist/detail/naming_steps.hpp>
+#include <persist/detail/read_file.hpp>
+#include <persist/detail/validate_path.hpp>
+#include <persist/json_pointer.hpp>
+#include <persist/json_text.hpp>
+
+#include <boost/core/type_name.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value_to.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+
+namespace persist {
+
+namespace detail {
+
+inline std::size_t scope_index(settings_scope scope) noexcept {
+    return scope == settings_scope::global ? 0 : 1;
+}
+
+/// The pointer of the first number in v that is not finite (format_json
+/// would write it as NaN or Infinity, which no JSON parser accepts), if any.
+inline std::optional<std::string> first_non_finite(boost::json::value const& v,
+                                                   std::string const& at = {}) {
+    if (auto const* d = v.if_double(); d != nullptr && !std::isfinite(*d)) return at;
+    if (auto const* object = v.if_object()) {
+        for (auto const& member : *object) {
+            auto const key = std::string_view(member.key());
+            if (auto found =
+                    first_non_finite(member.value(), at + "/" + escape_json_pointer_token(key)))
+                return found;
+        }
+    } else if (auto const* array = v.if_array()) {
+        for (std::size_t i = 0; i < array->size(); ++i) {
+            if (auto found = first_non_finite((*array)[i], at + "/" + std::to_string(i)))
+                return found;
+        }
+    }
+    return std::nullopt;
+}
+
+/// A value for an error message: its JSON text, cut short if long.
+inline std::string excerpt_of(boost::json::value const& v) {
+    auto text = boost::json::serialize(v);
+    constexpr std::size_t longest = 60;
+    if (text.size() > longest) text = text.substr(0, longest) + "...";
+    return text;
+}
+
+inline bool is_blank(std::string_view text) noexcept {
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+}
+
+}  // namespace detail
+
+template <class AtomicFile>
+basic_settings_store<AtomicFile>::basic_settings_store(std::filesystem::path global_file,
+                                                       std::filesystem::path local_file,
+                                                       settings_options options, AtomicFile file)
+    : files_{std::move(global_file), std::move(local_file)},
+      options_(std::move(options)),
+      file_(configure(std::move(file), options_)) {}
+
+template <class AtomicFile>
+AtomicFile basic_settings_store<AtomicFile>::configure(AtomicFile file,
+                                                       settings_options const& options) {
+    auto adjusted = file.options();
+    if (!adjusted.new_file_mode) adjusted.new_file_mode = 0600;  // settings often hold credentials
+    adjusted.keep_backup = adjusted.keep_backup || options.keep_backup;
+    return AtomicFile(file.fs(), adjusted, file.naming());
+}
+
+template <class AtomicFile>
+std::filesystem::path const& basic_settings_store<AtomicFile>::file_of(
+    settings_scope scope) const noexcept {
+    return files_[detail::scope_index(scope)];
+}
+
+template <class AtomicFile>
+auto basic_settings_store<AtomicFile>::identity_of(file_status const& s) noexcept -> file_identity {
+    return {s.device, s.inode, s.size, s.modified_ns};
+}
+
+template <class AtomicFile>
+error basic_settings_store<AtomicFile>::at_file(error e, settings_scope scope) const {
+    return error(e.stage(), e.code(), file_of(scope), e.other_path(), e.detail());
+}
+
+template <class AtomicFile>
+auto basic_settings_store<AtomicFile>::load(std::filesystem::path const& path) const
+    -> result<loaded_file> {
+    if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
+    file_status status;
+    auto text = detail::read_whole_file(file_.fs(), path, &status);
+    if (!text) {
+        if (text.error() == std::errc::no_such_file_or_directory)
+            return loaded_file{std::nullopt, boost::json::object()};
+        return error(stage::read, text.error(), path);
+    }
+    loaded_file loaded{identity_of(status), boost::json::object()};
+    if (detail::is_blank(*text)) return loaded;  // an empty (say, touched) file holds no settings
+    auto parsed = parse_json(*text, path);
+    if (!parsed) return parsed.error();
+    if (!parsed->is_object()) {
+        return error(
+            stage::parse, errc::type_mismatch, path, {},
+            "the top level is " + std::string(json_kind_phrase(*parsed)) + ", not an object");
+    }
+    loaded.content = std::move(*parsed);
+    return loaded;
+}
+
+template <class AtomicFile>
+result<void> basic_settings_store<AtomicFile>::refresh(settings_scope scope) const {
+    auto const& path = file_of(scope);
+    auto& cached = cache_[detail::scope_index(scope)];
+    std::optional<file_identity> now;
+    if (auto status = file_.fs().stat(path)) {
+        now = identity_of(*status);
+    } else if (status.error() != std::errc::no_such_file_or_directory) {
+        cached.valid = false;
+        return error(stage::read, status.error(), path);
+    }
+    if (cached.valid && cached.file.identity == now) return {};
+    merged_.reset();
+    cached.valid = false;
+    auto loaded = load(path);
+    if (!loaded) return loaded.error();
+    cached.file = std::move(*loaded);
+    cached.valid = true;
+    return {};
+}
+
+template <class AtomicFile>
+result<boost::json::value const*> basic_settings_store<AtomicFile>::merged_view() const {
+    for (auto scope : {settings_scope::global, settings_scope::local}) {
+        if (auto fresh = refresh(scope); !fresh) return fresh.error();
+    }
+    if (!merged_) {
+        merged_ = cache_[detail::scope_index(settings_scope::global)].file.content;
+        merge_json(*merged_, cache_[detail::scope_index(settings_scope::local)].file.content);
+    }
+    return &*merged_;
+}
+
+template <class AtomicFile>
+result<boost::json::value> basic_settings_store<AtomicFile>::get(std::string_view pointer) const {
+    std::lock_guard const guard(mutex_);
+    auto merged = merged_view();
+    if (!merged) return merged.error();
+    auto found = find_at_pointer(**merged, pointer);
+    if (!found) {
+        auto const& e = found.error();
+        return error(e.stage(), e.code(), file_of(settings_scope::local), {},
+                     e.detail() + " (in the local settings merged over '" +
+                         file_of(settings_scope::global).string() + "')");
+    }
+    return **found;
+}
+
+template <class AtomicFile>
+result<boost::json::value> basic_settings_store<AtomicFile>::get(settings_scope scope,
+                                                                 std::string_view pointer) const {
+    std::lock_guard const guard(mutex_);
+    if (auto fresh = refresh(scope); !fresh) return fresh.error();
+    auto found = find_at_pointer(cache_[detail::scope_index(scope)].file.content, pointer);
+    if (!found) return at_file(found.error(), scope);
+    return **found;
+}
+
+namespace detail {
+
+template <class T>
+result<T> convert_setting(result<boost::json::value> got, std::string_view pointer,
+                          std::filesystem::path const& file) {
+    if (!got) return got.error();
+    auto converted = boost::json::try_value_to<T>(*got);
+    if (!converted) {
+        return error(stage::read, errc::type_mismatch, file, {},
+                     "'" + std::string(pointer) + "' holds " + std::string(json_kind_phrase(*got)) +
+                         " (" + excerpt_of(*got) + "), which does not convert to " +
+                         boost::core::type_name<T>() + ": " + converted.error().message());
+    }
+    return std::move(*converted);
+}
+
+}  // namespace detail
+
+template <class AtomicFile>
+template <class T>
+result<T> basic_settings_store<AtomicFile>::get_as(std::string_view pointer) const {
+    return detail::convert_setting<T>(get(pointer), pointer, file_of(settings_scope::local));
+}
+
+template <class AtomicFile>
+template <class T>
+result<T> basic_settings_store<AtomicFile>::get_as(settings_scope scope,
+                                                   std::string_view pointer) const {
+    return detail::convert_setting<T>(get(scope, pointer), pointer, file_of(scope));
+}
+
+template <class AtomicFile>
+void basic_settings_store<AtomicFile>::invalidate(settings_scope scope) {
+    std::lock_guard const guard(mutex_);
+    cache_[detail::scope_index(scope)].valid = false;
+    merged_.reset();
+}
+
+template <class AtomicFile>
+template <class Change>
+result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, bool write_unchanged,
+                                                      Change&& change) {
+    auto const& path = file_of(scope);
+    if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
+    auto& fs = file_.fs();
+    if (file_.options().create_parents) {
+        // The lock file lives next to the settings file, so its directory
+        // must exist before the lock can be taken.
+        using durability = typename AtomicFile::durability_type;
+        if (auto made = detail::create_parents<durability>(fs, path, detail::directory_of(path));
+            !made) {
+            return made.error();
+        }
+    }
+    auto lock = detail::lock_file(fs, path);
+    if (!lock) return lock.error();
+
+    // From here until the rename inside replace(), no other writer that
+    // honours the lock can change the file: what is read is what is changed.
+    auto loaded = load(path);
+    if (!loaded) return loaded.error();
+    auto& root = loaded->content;
+    auto changed = change(root);
+    if (!changed) return at_file(changed.error(), scope);
+    if (!*changed && !write_unchanged) return false;
+    if (!root.is_object()) {
+        return error(
+            stage::validate, errc::type_mismatch, path, {},
+            "a settings scope must be an object, not " + std::string(json_kind_phrase(root)));
+    }
+    if (auto bad = detail::first_non_finite(root)) {
+        return error(stage::validate, errc::invalid_input, path, {},
+                     "'" + *bad + "' is not a finite number, which JSON cannot hold");
+    }
+    if (options_.validator) {
+        if (auto accepted = options_.validator(scope, root.as_object()); !accepted) {
+            auto const& reason = accepted.error();
+            return error(stage::validate, errc::validation_failed, path, {},
+                         reason.detail().empty() ? reason.code().message() : reason.detail());
+        }
+    }
+    auto replaced = file_.replace(path, format_json(root));
+    invalidate(scope);  // whatever happened, the next read looks again
+    if (!replaced) return replaced.error();
+    return true;  // the lock is released here, after the rename
+}
+
+template <class AtomicFile>
+result<void> basic_settings_store<AtomicFile>::save(settings_scope scope,
+                                                    boost::json::object content) {
+    auto saved = modify(scope, true, [&](boost::json::value& root) -> result<bool> {
+        root = std::move(content);
+        return true;
+    });
+    if (!saved) return saved.error();
+    return {};
+}
+
+template <class AtomicFile>
+result<void> basic_settings_store<AtomicFile>::set(settings_scope scope, std::string_view pointer,
+                                                   boost::json::value v) {
+    auto done = modify(scope, false, [&](boost::json::value& root) -> result<bool> {
+        if (auto existing = find_at_pointer(std::as_const(root), pointer);
+            existing && **existing == v)
+            return false;
+        if (auto set = set_at_pointer(root, pointer, std::move(v)); !set) return set.error();
+        return true;
+    });
+    if (!done) return done.error();
+    return {};
+}
+
+template <class AtomicFile>
+result<bool> basic_settings_store<AtomicFile>::erase(settings_scope scope,
+                                                     std::string_view pointer) {
+    return modify(scope, false,
+                  [&](boost::json::value& root) { return erase_at_pointer(root, pointer); });
+}
+
+template <class AtomicFile>
+result<bool> basic_settings_store<AtomicFile>::add_unique(settings_scope scope,
+                                                          std::string_view pointer,
+                                                          boost::json::value v) {
+    return modify(scope, false, [&](boost::json::value& root) -> result<bool> {
+        auto existing = find_at_pointer(root, pointer);
+        if (!existing) {
+            if (existing.error().code() != errc::not_found) {
+                auto const& e = existing.error();
+                return error(stage::validate, e.code(), {}, {}, e.detail());
+            }
+            if (auto set = set_at_pointer(root, pointer, boost::json::array{std::move(v)}); !set)
+                return set.error();
+            return true;
+        }
+        auto* array = (*existing)->if_array();
+        if (array == nullptr) {
+            return error(stage::validate, errc::type_mismatch, {}, {},
+                         "cannot add to '" + std::string(pointer) + "', which holds " +
+                             std::string(json_kind_phrase(**existing)) + ", not an array");
+        }
+        if (std::find(array->begin(), array->end(), v) != array->end()) return false;
+        array->push_back(std::move(v));
+        return true;
+    });
+}
+
+template <class AtomicFile>
+result<bool> basic_settings_store<AtomicFile>::add_provider(settings_scope scope,
+                                                            std::string_view name) {
+    return add_unique(scope, "/providers", boost::json::string(name));
+}
+
+template <class AtomicFile>
+result<bool> basic_settings_store<AtomicFile>::add_model(settings_scope scope,
+                                                         std::string_view provider,
+                                                         std::string_view model) {
+    return add_unique(scope, "/models/" + escape_json_pointer_token(provider),
+                      boost::json::string(model));
+}
+
+}  // namespace persist
+
+#endif

@@ -1,0 +1,360 @@
+// Template bodies of <persist/store/state_file.hpp>.
+#ifndef PERSIST_STORE_IMPL_STATE_FILE_HPP
+#define PERSIST_STORE_IMPL_STATE_FILE_HPP
+
+#include <persist/detail/create_parents.hpp>
+#include <persist/detail/file_lock.hpp>
+#include <persist/detail/state_document.hpp>
+#include <persist/json_text.hpp>
+
+#include <boost/assert.hpp>
+#include <boost/json/monotonic_resource.hpp>
+
+#include <algorithm>
+#include <type_traits>
+#include <utility>
+
+namespace persist {
+
+namespace detail {
+
+/// The AtomicFile state_file writes with: the caller's, with keep_backup
+/// managed here and new files 0600 unless the caller chose a mode.
+template <class AtomicFile>
+AtomicFile state_atomic_file(AtomicFile const& atomic, bool keep_backup) {
+    auto options = atomic.options();
+    options.keep_backup = keep_backup;
+    if (!options.new_file_mode) options.new_file_mode = 0600;
+    return AtomicFile(atomic.fs(), options, atomic.naming());
+}
+
+/// How many `-N` suffixes a quarantine tries before giving up.
+inline constexpr unsigned quarantine_name_attempts = 1000;
+
+/// link(2) is refused by some filesystems (FAT, some FUSE mounts) or for a
+/// file with too many links; a quarantine then renames instead.
+inline bool link_unsupported(std::error_code const& cause) {
+    return cause == std::errc::operation_not_permitted ||
+           cause == std::errc::operation_not_supported ||
+           cause == std::errc::function_not_supported || cause == std::errc::too_many_links;
+}
+
+}  // namespace detail
+
+/// One file as read: missing, corrupt (with the reason), or an intact document.
+template <class T, class AtomicFile>
+struct basic_state_file<T, AtomicFile>::file_read {
+    enum class kind { missing, corrupt, intact };
+    kind what = kind::missing;
+    std::string bytes;
+    std::string reason;
+    detail::state_document document;
+};
+
+template <class T, class AtomicFile>
+basic_state_file<T, AtomicFile>::basic_state_file(std::filesystem::path file,
+                                                  state_file_options options, AtomicFile atomic)
+    : file_(std::move(file)),
+      options_(std::move(options)),
+      with_backup_(detail::state_atomic_file(atomic, true)),
+      without_backup_(detail::state_atomic_file(atomic, false)) {
+    BOOST_ASSERT(options_.version >= 1);
+    BOOST_ASSERT(std::all_of(
+        options_.migrations.begin(), options_.migrations.end(),
+        [&](migration const& m) { return m.from_version < options_.version && m.upgrade; }));
+}
+
+template <class T, class AtomicFile>
+std::filesystem::path basic_state_file<T, AtomicFile>::backup_file() const {
+    auto backup = file_;
+    backup += ".bak";
+    return backup;
+}
+
+template <class T, class AtomicFile>
+std::chrono::sys_seconds basic_state_file<T, AtomicFile>::now() const {
+    auto const time = options_.clock ? options_.clock() : std::chrono::system_clock::now();
+    return std::chrono::floor<std::chrono::seconds>(time);
+}
+
+template <class T, class AtomicFile>
+auto basic_state_file<T, AtomicFile>::read_document(std::filesystem::path const& path) const
+    -> result<file_read> {
+    file_read read;
+    auto bytes = with_backup_.read(path);
+    if (!bytes) {
+        if (bytes.error().code() == std::errc::no_such_file_or_directory) return read;
+        return bytes.error();
+    }
+    read.bytes = std::move(*bytes);
+    auto document = detail::parse_state_document(read.bytes, path);
+    if (!document) {
+        read.what = file_read::kind::corrupt;
+        read.reason = document.error().detail();
+    } else {
+        read.what = file_read::kind::intact;
+        read.document = std::move(*document);
+    }
+    return read;
+}
+
+template <class T, class AtomicFile>
+result<T> basic_state_file<T, AtomicFile>::to_state(file_read& read,
+                                                    std::filesystem::path const& path,
+                                                    load_report& report) const {
+    auto& document = read.document;
+    auto const program = options_.version;
+    if (document.version > program) {
+        return error(stage::parse, errc::version_too_new, path, {},
+                     "version " + std::to_string(document.version) +
+                         " is newer than this program's version " + std::to_string(program));
+    }
+    auto state = std::move(document.state);
+    for (auto version = document.version; version < program; ++version) {
+        auto const step =
+            std::find_if(options_.migrations.begin(), options_.migrations.end(),
+                         [&](migration const& m) { return m.from_version == version; });
+        auto const between =
+            "from version " + std::to_string(version) + " to " + std::to_string(version + 1);
+        if (step == options_.migrations.end()) {
+            return error(stage::parse, errc::not_found, path, {}, "no migration " + between);
+        }
+        auto upgraded = step->upgrade(std::move(state));
+        if (!upgraded) {
+            auto const& why = upgraded.error();
+            return error(stage::parse, why.code(), path, {},
+                         "migration " + between + " failed" +
+                             (why.detail().empty() ? "" : ": " + why.detail()));
+        }
+        state = std::move(*upgraded);
+    }
+    auto converted = tolerant_value_to<T>(state, "state");
+    if (!converted)
+        return error(stage::parse, errc::type_mismatch, path, {}, converted.error().detail());
+    report.source = path;
+    report.last_updated = document.last_updated;
+    if (document.version < program) report.migrated_from = document.version;
+    return std::move(*converted);
+}
+
+template <class T, class AtomicFile>
+result<std::filesystem::path> basic_state_file<T, AtomicFile>::quarantine(
+    std::filesystem::path const& path, bool keep_in_place) const {
+    auto& fs = with_backup_.fs();
+    auto const time = now();
+    bool use_link = true;
+    for (unsigned counter = 0; counter < detail::quarantine_name_attempts; ++counter) {
+        auto to = path;
+        to += detail::quarantine_suffix(time, counter);
+        if (use_link) {
+            // link(2) never replaces an existing name, so a quarantine never
+            // overwrites an earlier one, even one another process just made.
+            auto linked = fs.link(path, to);
+            if (!linked && linked.error() == std::errc::file_exists) continue;
+            if (!linked && detail::link_unsupported(linked.error())) {
+                use_link = false;
+                --counter;  // try this name again, by rename
+                continue;
+            }
+            if (!linked)
+                return error(stage::recover, linked.error(), path, to,
+                             "cannot link it to its quarantine name");
+            if (!keep_in_place) {
+                if (auto removed = fs.unlink(path); !removed) {
+                    return error(
+                        stage::recover, removed.error(), path, to,
+                        "linked to its quarantine name, but cannot remove the corrupt name");
+                }
+            }
+        } else {
+            if (fs.lstat(to)) continue;
+            if (auto renamed = fs.rename(path, to); !renamed) {
+                return error(stage::recover, renamed.error(), path, to,
+                             "cannot rename it to its quarantine name");
+            }
+        }
+        // Synced on every tier, even no_sync: quarantines are rare, and the
+        // new name must not be lost while the replace that follows persists.
+        auto const dir = detail::directory_of(path);
+        if (auto synced = fs.sync_directory(dir); !synced) {
+            return error(stage::recover, synced.error(), path, dir,
+                         "quarantined, but cannot sync the directory");
+        }
+        return to;
+    }
+    return error(stage::recover, std::make_error_code(std::errc::file_exists), path, {},
+                 "every quarantine name for this second is taken");
+}
+
+template <class T, class AtomicFile>
+result<loaded<T>> basic_state_file<T, AtomicFile>::load() const {
+    return load_with(false);
+}
+
+template <class T, class AtomicFile>
+result<loaded<T>> basic_state_file<T, AtomicFile>::load_with(bool locked) const {
+    auto main = read_document(file_);
+    if (!main) return main.error();
+    std::optional<detail::unique_handle<fs_type>> lock;
+    if (main->what == file_read::kind::corrupt && !locked) {
+        // Recover under the lock, after reading again: another process may
+        // have recovered (or saved) in the meantime.
+        auto taken = detail::lock_file(with_backup_.fs(), file_);
+        if (!taken) return taken.error();
+        lock.emplace(std::move(*taken));
+        main = read_document(file_);
+        if (!main) return main.error();
+    }
+    loaded<T> result{T{}, load_report{}};
+    switch (main->what) {
+        case file_read::kind::missing: result.report.outcome = load_outcome::missing; return result;
+        case file_read::kind::intact: {
+            auto state = to_state(*main, file_, result.report);
+            if (!state) return state.error();
+            result.state = std::move(*state);
+            result.report.outcome = load_outcome::loaded;
+            return result;
+        }
+        case file_read::kind::corrupt: break;
+    }
+    return recover(*main);
+}
+
+template <class T, class AtomicFile>
+result<loaded<T>> basic_state_file<T, AtomicFile>::recover(file_read const& main) const {
+    // REQUIRES: the lock is held. Everything that can refuse (reading and
+    // converting the backup) happens before the first change on disk.
+    auto const backup_path = backup_file();
+    auto backup = read_document(backup_path);
+    if (!backup) return backup.error();
+    loaded<T> result{T{}, load_report{}};
+    if (backup->what == file_read::kind::intact) {
+        auto state = to_state(*backup, backup_path, result.report);
+        if (!state) return state.error();
+        // Link first and replace second, so there is a state file at every
+        // instant: a crash in between finds the corrupt file again, and
+        // recovers again.
+        auto quarantined = quarantine(file_, true);
+        if (!quarantined) return quarantined.error();
+        result.report.quarantined.push_back({file_, *quarantined, main.reason});
+        if (auto restored = without_backup_.replace(file_, backup->bytes); !restored)
+            return restored.error();
+        result.state = std::move(*state);
+        result.report.outcome = load_outcome::recovered_from_backup;
+        return result;
+    }
+    auto quarantined = quarantine(file_, false);
+    if (!quarantined) return quarantined.error();
+    result.report.quarantined.push_back({file_, *quarantined, main.reason});
+    if (backup->what == file_read::kind::corrupt) {
+        auto backup_quarantined = quarantine(backup_path, false);
+        if (!backup_quarantined) return backup_quarantined.error();
+        result.report.quarantined.push_back({backup_path, *backup_quarantined, backup->reason});
+    }
+    result.report.outcome = load_outcome::corrupt_used_defaults;
+    return result;
+}
+
+template <class T, class AtomicFile>
+result<std::string> basic_state_file<T, AtomicFile>::render(T const& state) const {
+    boost::json::monotonic_resource memory;  // one arena for the whole tree, freed at once
+    auto value = tolerant_value_from(state, &memory);
+    if (auto unwritable = find_unrepresentable(value, "state")) {
+        return error(stage::validate, errc::invalid_input, file_, {}, *unwritable);
+    }
+    return detail::format_state_document(options_.version, now(), std::move(value));
+}
+
+template <class T, class AtomicFile>
+result<void> basic_state_file<T, AtomicFile>::save(T const& state) const {
+    auto bytes = render(state);
+    if (!bytes) return bytes.error();
+    return save_document(*bytes, false);
+}
+
+template <class T, class AtomicFile>
+result<void> basic_state_file<T, AtomicFile>::save_document(std::string const& bytes,
+                                                            bool locked) const {
+    auto current = read_document(file_);
+    if (!current) return current.error();
+    std::optional<detail::unique_handle<fs_type>> lock;
+    if (current->what == file_read::kind::corrupt && !locked) {
+        auto taken = detail::lock_file(with_backup_.fs(), file_);
+        if (!taken) return taken.error();
+        lock.emplace(std::move(*taken));
+        current = read_document(file_);
+        if (!current) return current.error();
+    }
+    switch (current->what) {
+        case file_read::kind::missing: break;
+        case file_read::kind::intact:
+            if (current->document.version > options_.version) {
+                return error(stage::parse, errc::version_too_new, file_, {},
+                             "version " + std::to_string(current->document.version) +
+                                 " is newer than this program's version " +
+                                 std::to_string(options_.version) + ": not overwriting it");
+            }
+            break;
+        case file_read::kind::corrupt: {
+            // The corrupt file must not become the backup: keep it under its
+            // quarantine name, and replace it without a backup step, so
+            // `.bak` keeps the last good version.
+            auto quarantined = quarantine(file_, true);
+            if (!quarantined) return quarantined.error();
+            return without_backup_.replace(file_, bytes);
+        }
+    }
+    return with_backup_.replace(file_, bytes);
+}
+
+template <class T, class AtomicFile>
+result<void> basic_state_file<T, AtomicFile>::create_directory() const {
+    if (!with_backup_.options().create_parents) return {};
+    return detail::create_parents<typename AtomicFile::durability_type>(
+        with_backup_.fs(), file_, detail::directory_of(file_));
+}
+
+template <class T, class AtomicFile>
+template <class Fn>
+    requires std::invocable<Fn&, T&> result<loaded<T>> basic_state_file<T, AtomicFile>::update(
+        Fn&& fn)
+const {
+    if (auto created = create_directory(); !created) return created.error();
+    auto lock = detail::lock_file(with_backup_.fs(), file_);
+    if (!lock) return lock.error();
+    auto current = load_with(true);
+    if (!current) return current.error();
+    if constexpr (std::is_convertible_v<std::invoke_result_t<Fn&, T&>, result<void>>) {
+        result<void> changed = fn(current->state);
+        if (!changed) return changed.error();
+    } else {
+        fn(current->state);
+    }
+    auto bytes = render(current->state);
+    if (!bytes) return bytes.error();
+    if (auto saved = save_document(*bytes, true); !saved) return saved.error();
+    return std::move(*current);
+}
+
+template <class T, class AtomicFile>
+result<std::chrono::sys_seconds> basic_state_file<T, AtomicFile>::last_updated() const {
+    auto read = read_document(file_);
+    if (!read) return read.error();
+    switch (read->what) {
+        case file_read::kind::missing:
+            return error(stage::read, std::make_error_code(std::errc::no_such_file_or_directory),
+                         file_);
+        case file_read::kind::corrupt:
+            return error(stage::parse, errc::corrupt_data, file_, {}, read->reason);
+        case file_read::kind::intact: break;
+    }
+    if (!read->document.last_updated) {
+        return error(stage::parse, errc::corrupt_data, file_, {},
+                     "\"last_updated\" is missing or not a UTC time such as 2026-11-21T21:40:03Z");
+    }
+    return *read->document.last_updated;
+}
+
+}  // namespace persist
+
+#endif

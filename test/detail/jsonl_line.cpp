@@ -1,0 +1,88 @@
+// The record checks that keep every written line readable.
+#include <persist/detail/jsonl_line.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <limits>
+#include <string>
+
+namespace persist::test {
+namespace {
+
+namespace json = boost::json;
+
+json::value nested(std::size_t depth) {
+    json::value v = 1;
+    for (std::size_t i = 0; i < depth; ++i)
+        v = json::array{std::move(v)};
+    return v;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(jsonl_line)
+
+BOOST_AUTO_TEST_CASE(utf8_follows_unicode_table_3_7) {
+    using namespace std::string_literals;
+    for (auto const& good :
+         {""s, "plain"s, "\xC2\x80"s, "\xDF\xBF"s, "\xE0\xA0\x80"s, "\xED\x9F\xBF"s,
+          "\xEE\x80\x80"s, "\xF0\x90\x80\x80"s, "\xF4\x8F\xBF\xBF"s, "caf\xC3\xA9"s,
+          "\xF0\x9F\x98\x80"s, "nul\0inside"s}) {
+        BOOST_TEST(detail::is_valid_utf8(good), "should be valid: " << good);
+    }
+    for (auto const& bad : {"\x80"s, "\xC0\xAF"s, "\xC1\xBF"s, "\xC2"s, "\xE0\x9F\xBF"s,
+                            "\xED\xA0\x80"s, "\xF0\x8F\xBF\xBF"s, "\xF4\x90\x80\x80"s,
+                            "\xF5\x80\x80\x80"s, "\xFF"s, "ok\xE2\x82"s, "\xF0\x9F\x98"s}) {
+        BOOST_TEST(!detail::is_valid_utf8(bad), "should be invalid: " << bad);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(accepts_every_json_kind_and_writes_one_line) {
+    json::value const record =
+        json::parse(R"({"s":"a\nb\u0000","n":-1.5,"i":-3,"u":18446744073709551615,)"
+                    R"("b":true,"z":null,"a":[1,{"k":[]}],"o":{}})");
+    BOOST_TEST(detail::unwritable_reason(record).empty());
+    std::string line;
+    detail::append_jsonl_line(line, record);
+    BOOST_TEST(line.back() == '\n');
+    BOOST_TEST(line.find('\n') == line.size() - 1);  // the string's newline is escaped
+    BOOST_TEST(json::parse(line) == record);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_what_would_not_read_back) {
+    BOOST_TEST(detail::unwritable_reason(json::value(std::numeric_limits<double>::infinity())) ==
+               "a number is not finite (NaN or infinity)");
+    BOOST_TEST(
+        detail::unwritable_reason(json::array{1, std::numeric_limits<double>::quiet_NaN()}) ==
+        "a number is not finite (NaN or infinity)");
+    BOOST_TEST(detail::unwritable_reason(json::object{{"k", "bad \xFF"}}) ==
+               "a string is not valid UTF-8");
+    json::object bad_key;
+    bad_key["\xC0\x80"] = 1;
+    BOOST_TEST(detail::unwritable_reason(bad_key) == "an object key is not valid UTF-8");
+}
+
+BOOST_AUTO_TEST_CASE(depth_limit_matches_the_reader) {
+    BOOST_TEST(detail::unwritable_reason(nested(detail::jsonl_max_depth)).empty());
+    BOOST_TEST(detail::unwritable_reason(nested(detail::jsonl_max_depth + 1)) ==
+               "nesting is deeper than 128");
+    json::parse_options options;
+    options.max_depth = detail::jsonl_max_depth;
+    std::string line;
+    detail::append_jsonl_line(line, nested(detail::jsonl_max_depth));
+    boost::system::error_code ec;
+    (void)json::parse(line, ec, {}, options);
+    BOOST_TEST(!ec);
+}
+
+BOOST_AUTO_TEST_CASE(timestamp_is_compact_utc) {
+    auto const stamp = detail::utc_timestamp_for_file_name();
+    BOOST_TEST_REQUIRE(stamp.size() == 16u);  // 20240102T030405Z
+    BOOST_TEST(stamp[8] == 'T');
+    BOOST_TEST(stamp[15] == 'Z');
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace persist::test

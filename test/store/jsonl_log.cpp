@@ -1,0 +1,451 @@
+// jsonl_log: the contract over the policy matrix, one write and one sync
+// per append, group commit across threads, appends from several processes,
+// and what failures leave behind.
+#include <persist/store/jsonl_log.hpp>
+
+#include "support/fail_nth_fs.hpp"
+#include "support/fs_inspect.hpp"
+#include "support/policy_matrix.hpp"
+#include "support/temp_directory.hpp"
+
+#include <persist/durability/data_sync.hpp>
+#include <persist/durability/file_sync.hpp>
+#include <persist/durability/no_sync.hpp>
+#include <persist/fs/counting_fs.hpp>
+
+#include <boost/describe/class.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
+#include <boost/json/value_to.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <set>
+#include <thread>
+
+namespace persist::test {
+namespace {
+
+using namespace std::string_literals;
+namespace json = boost::json;
+
+template <class Durability, class Fs = posix_fs>
+using log_on = basic_jsonl_log<atomic_file<Fs, Durability, sibling_temp>>;
+
+std::string lines_of(std::initializer_list<char const*> lines) {
+    std::string text;
+    for (auto const* line : lines)
+        text += std::string(line) + "\n";
+    return text;
+}
+
+struct event {
+    std::string kind;
+    int id = 0;
+};
+BOOST_DESCRIBE_STRUCT(event, (), (kind, id))
+
+/// Checks that the log holds, for each writer w < writers, the records
+/// {"w":w,"n":0..per_writer-1} exactly once and in order, and nothing else.
+template <class Log>
+void check_every_record_once_in_order(Log const& log, int writers, int per_writer) {
+    auto records = log.read_all();  // strict: every line parses
+    BOOST_TEST_REQUIRE(records.has_value(), records.error().message());
+    BOOST_TEST(records->size() == static_cast<std::size_t>(writers * per_writer));
+    std::vector<int> next(static_cast<std::size_t>(writers), 0);
+    int out_of_order = 0;
+    for (auto const& record : *records) {
+        auto const w = json::value_to<std::size_t>(record.at("w"));
+        auto const n = json::value_to<int>(record.at("n"));
+        BOOST_TEST_REQUIRE(w < next.size());
+        if (n != next[w]) ++out_of_order;
+        next[w] = n + 1;
+    }
+    BOOST_TEST(out_of_order == 0);
+    for (auto n : next)
+        BOOST_TEST(n == per_writer);
+}
+
+json::value numbered(int writer, int n, std::size_t padding = 40) {
+    return json::object{{"w", writer},
+                        {"n", n},
+                        {"pad", std::string(padding, static_cast<char>('a' + writer % 26))}};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(jsonl_log_contract)
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(appends_reads_compacts_rewrites_and_rotates, Combo, policy_matrix) {
+    matrix_fixture<Combo> f;
+    using log_type = basic_jsonl_log<typename Combo::atomic_file_type>;
+    auto const path = f.env.root() / "events.jsonl";
+    auto log = log_type::open(f.make(), path).value();
+    BOOST_TEST(log.recovery().created);
+    BOOST_TEST(log.recovery().clean());
+    BOOST_TEST(mode_of(f.env.fs, path) == 0600u);
+
+    BOOST_TEST_REQUIRE(log.append(json::parse(R"({"id":1,"keep":true})")).has_value());
+    json::value const batch[] = {json::parse(R"({"id":2,"keep":false})"),
+                                 json::parse(R"({"id":3,"keep":true})")};
+    BOOST_TEST_REQUIRE(log.append_batch(batch).has_value());
+    std::string const three = lines_of(
+        {R"({"id":1,"keep":true})", R"({"id":2,"keep":false})", R"({"id":3,"keep":true})"});
+    BOOST_TEST(content_of(f.env.fs, path) == three);
+
+    // A batch with one bad value writes nothing.
+    json::value const bad[] = {json::value(4),
+                               json::value(std::numeric_limits<double>::infinity())};
+    auto refused = log.append_batch(bad);
+    BOOST_TEST_REQUIRE(!refused);
+    BOOST_TEST((refused.error().stage() == stage::validate));
+    BOOST_TEST(refused.error().detail().starts_with("record 2 of the batch: "));
+    BOOST_TEST(content_of(f.env.fs, path) == three);
+
+    // Another opener sees the same records, and nothing to repair.
+    auto reopened = log_type::open(f.make(), path).value();
+    BOOST_TEST(!reopened.recovery().created);
+    BOOST_TEST(reopened.recovery().clean());
+    BOOST_TEST(reopened.recovery().records == 3u);
+    BOOST_TEST(reopened.read_all().value().size() == 3u);
+
+    auto compacted =
+        log.compact([](json::value const& v) { return v.at("keep").as_bool(); }).value();
+    BOOST_TEST(compacted.kept == 2u);
+    BOOST_TEST(compacted.removed == 1u);
+    BOOST_TEST(content_of(f.env.fs, path) ==
+               lines_of({R"({"id":1,"keep":true})", R"({"id":3,"keep":true})"}));
+    // The other object follows the replaced file.
+    BOOST_TEST_REQUIRE(reopened.append(json::parse(R"({"id":4})")).has_value());
+    BOOST_TEST(reopened.read_all().value().size() == 3u);
+
+    json::value const fresh[] = {json::parse(R"({"id":10})")};
+    BOOST_TEST_REQUIRE(log.rewrite(fresh).has_value());
+    BOOST_TEST(content_of(f.env.fs, path) == lines_of({R"({"id":10})"}));
+    BOOST_TEST(mode_of(f.env.fs, path) == 0600u);
+
+    auto rotated = log.rotate().value();
+    BOOST_TEST(rotated == f.env.root() / "events.jsonl.1");
+    BOOST_TEST(content_of(f.env.fs, rotated) == lines_of({R"({"id":10})"}));
+    BOOST_TEST(content_of(f.env.fs, path) == "");
+    BOOST_TEST_REQUIRE(reopened.append(json::parse(R"({"id":11})")).has_value());
+    BOOST_TEST(content_of(f.env.fs, path) == lines_of({R"({"id":11})"}));
+    BOOST_TEST(log.rotate().value() == f.env.root() / "events.jsonl.2");
+
+    BOOST_TEST(
+        entries_of(f.env.fs, f.env.root()) ==
+        (std::vector{"events.jsonl"s, "events.jsonl.1"s, "events.jsonl.2"s, "events.jsonl.lock"s}));
+    BOOST_TEST(temp_files_in(f.env.fs, f.env.temp_root()).empty());
+}
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(rewrite_mode_appends_through_atomic_file, Combo, policy_matrix) {
+    matrix_fixture<Combo> f;
+    using log_type = basic_jsonl_log<typename Combo::atomic_file_type>;
+    auto const path = f.env.root() / "naive.jsonl";
+    jsonl_log_options options;
+    options.mode = append_mode::rewrite;
+    auto log = log_type::open(f.make(), path, options).value();
+    for (int i = 0; i < 3; ++i)
+        BOOST_TEST_REQUIRE(log.append(json::object{{"i", i}}).has_value());
+    BOOST_TEST(content_of(f.env.fs, path) == lines_of({R"({"i":0})", R"({"i":1})", R"({"i":2})"}));
+    BOOST_TEST(mode_of(f.env.fs, path) == 0600u);
+    BOOST_TEST(temp_files_in(f.env.fs, f.env.root()).empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(jsonl_log_io)
+
+using durability_tiers_list = std::tuple<no_sync, data_sync, file_sync, full_sync>;
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(one_write_and_one_sync_per_batch, Durability, durability_tiers_list) {
+    temp_directory dir;
+    counting_fs<> fs;
+    auto const path = dir / "log.jsonl";
+    auto log = log_on<Durability, counting_fs<>>::open(
+                   atomic_file<counting_fs<>, Durability, sibling_temp>(fs), path)
+                   .value();
+    // Creating the log made its name durable under full_sync.
+    BOOST_TEST(fs.count(fs_op::sync_directory) ==
+               (std::is_same_v<Durability, full_sync> ? 1u : 0u));
+    fs.reset();
+    json::value const batch[] = {json::value(1), json::value("two"), json::array{3}};
+    BOOST_TEST_REQUIRE(log.append_batch(batch).has_value());
+    BOOST_TEST(fs.count(fs_op::write) == 1u);
+    BOOST_TEST(fs.count(fs_op::lock) == 1u);
+    std::size_t const data_syncs = std::is_same_v<Durability, data_sync> ? 1 : 0;
+    std::size_t const full_syncs =
+        std::is_same_v<Durability, file_sync> || std::is_same_v<Durability, full_sync> ? 1 : 0;
+    BOOST_TEST(fs.count(fs_op::sync_data) == data_syncs);
+    BOOST_TEST(fs.count(fs_op::sync_full) == full_syncs);
+    BOOST_TEST(fs.count(fs_op::sync_directory) == 0u);
+    BOOST_TEST(fs.count(fs_op::rename) == 0u);
+    BOOST_TEST(content_of(posix_fs{}, path) == "1\n\"two\"\n[3]\n");
+    // The lock is held around the write, and released after it.
+    auto const calls = fs.calls();
+    auto const at = [&](fs_op op) {
+        return std::find(calls.begin(), calls.end(), op) - calls.begin();
+    };
+    BOOST_TEST(at(fs_op::lock) < at(fs_op::write));
+    BOOST_TEST(at(fs_op::write) < at(fs_op::close));
+}
+
+BOOST_AUTO_TEST_CASE(rewrite_mode_rewrites_the_whole_file_per_append) {
+    temp_directory dir;
+    counting_fs<> fs;
+    jsonl_log_options options;
+    options.mode = append_mode::rewrite;
+    auto log =
+        log_on<full_sync, counting_fs<>>::open(
+            atomic_file<counting_fs<>, full_sync, sibling_temp>(fs), dir / "log.jsonl", options)
+            .value();
+    fs.reset();
+    for (int i = 0; i < 4; ++i)
+        BOOST_TEST_REQUIRE(log.append(json::value(i)).has_value());
+    BOOST_TEST(fs.count(fs_op::rename) == 4u);
+    BOOST_TEST(fs.count(fs_op::open_append) == 0u);
+    BOOST_TEST(log.read_all().value().size() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(group_commit_shares_syncs_among_8_threads) {
+    temp_directory dir;
+    counting_fs<> fs;
+    auto log = log_on<data_sync, counting_fs<>>::open(
+                   atomic_file<counting_fs<>, data_sync, sibling_temp>(fs), dir / "log.jsonl")
+                   .value();
+    fs.reset();
+    constexpr int threads = 8;
+    constexpr int appends = 1000;
+    std::atomic<int> failures{0};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+            for (int n = 0; n < appends; ++n) {
+                if (!log.append(numbered(t, n))) ++failures;
+            }
+        });
+    }
+    for (auto& thread : pool)
+        thread.join();
+    BOOST_TEST(failures.load() == 0);
+    check_every_record_once_in_order(log, threads, appends);
+    // Each group: one write, then one sync; fewer groups than appends.
+    auto const writes = fs.count(fs_op::write);
+    auto const syncs = fs.count(fs_op::sync_data);
+    BOOST_TEST(syncs >= 1u);
+    BOOST_TEST(syncs < static_cast<std::size_t>(threads * appends));
+    BOOST_TEST(writes == syncs);
+    BOOST_TEST(syncs == log.sync_count());
+    BOOST_TEST_MESSAGE("group commit: " << syncs << " writes and fdatasync calls for "
+                                        << threads * appends << " appends");
+}
+
+BOOST_AUTO_TEST_CASE(processes_append_without_interleaving) {
+    temp_directory dir;
+    auto const path = dir / "shared.jsonl";
+    constexpr int processes = 4;
+    constexpr int appends = 500;
+    std::vector<pid_t> children;
+    for (int p = 0; p < processes; ++p) {
+        std::fflush(nullptr);  // nothing buffered is written twice
+        pid_t const child = ::fork();
+        BOOST_TEST_REQUIRE(child != -1);
+        if (child == 0) {
+            int status = 0;
+            auto log = log_on<no_sync>::open(path);
+            if (!log) ::_exit(2);
+            for (int n = 0; n < appends && status == 0; ++n) {
+                if (!log->append(numbered(p, n, 200))) status = 3;
+            }
+            ::_exit(status);
+        }
+        children.push_back(child);
+    }
+    for (pid_t child : children) {
+        int status = 0;
+        BOOST_TEST_REQUIRE(::waitpid(child, &status, 0) == child);
+        BOOST_TEST(WIFEXITED(status));
+        BOOST_TEST(WEXITSTATUS(status) == 0);
+    }
+    auto log = log_on<no_sync>::open(path).value();
+    BOOST_TEST(log.recovery().clean());
+    check_every_record_once_in_order(log, processes, appends);
+}
+
+BOOST_AUTO_TEST_CASE(recovery_never_cuts_an_in_flight_append) {
+    // Two processes append 256 KiB records while a third opens the log again
+    // and again. A write that big is visible half-done to an unlocked reader;
+    // the lock makes recovery wait for it instead of quarantining it.
+    temp_directory dir;
+    auto const path = dir / "busy.jsonl";
+    constexpr int appenders = 2;
+    constexpr int appends = 20;
+    std::vector<pid_t> children;
+    for (int p = 0; p <= appenders; ++p) {
+        std::fflush(nullptr);  // nothing buffered is written twice
+        pid_t const child = ::fork();
+        BOOST_TEST_REQUIRE(child != -1);
+        if (child == 0) {
+            int status = 0;
+            if (p < appenders) {
+                auto log = log_on<no_sync>::open(path);
+                if (!log) ::_exit(2);
+                for (int n = 0; n < appends && status == 0; ++n) {
+                    if (!log->append(numbered(p, n, 256 * 1024))) status = 3;
+                }
+            } else {
+                for (int round = 0; round < 20 && status == 0; ++round) {
+                    auto log = log_on<no_sync>::open(path);
+                    if (!log || !log->recovery().clean()) status = 4;
+                }
+            }
+            ::_exit(status);
+        }
+        children.push_back(child);
+    }
+    for (pid_t child : children) {
+        int status = 0;
+        BOOST_TEST_REQUIRE(::waitpid(child, &status, 0) == child);
+        BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0),
+                   "child exit status " << WEXITSTATUS(status));
+    }
+    auto names = entries_of(posix_fs{}, dir.path());
+    BOOST_TEST(names == (std::vector{"busy.jsonl"s, "busy.jsonl.lock"s}));  // nothing quarantined
+    check_every_record_once_in_order(log_on<no_sync>::open(path).value(), appenders, appends);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(jsonl_log_failures)
+
+BOOST_AUTO_TEST_CASE(a_failed_write_is_taken_back) {
+    temp_directory dir;
+    auto const path = dir / "log.jsonl";
+    fail_nth_fs<> fs;
+    auto log = log_on<full_sync, fail_nth_fs<>>::open(
+                   atomic_file<fail_nth_fs<>, full_sync, sibling_temp>(fs), path)
+                   .value();
+    BOOST_TEST_REQUIRE(log.append(json::value("first")).has_value());
+    fs.arm(fs_op::write, ENOSPC, 1, false, /*write_half_first=*/true);
+    auto failed = log.append(json::object{{"second", std::string(100, 'x')}});
+    BOOST_TEST_REQUIRE(!failed);
+    BOOST_TEST((failed.error().stage() == stage::append));
+    BOOST_TEST(failed.error().code() == errno_code(ENOSPC));
+    BOOST_TEST(content_of(posix_fs{}, path) == "\"first\"\n");  // the half-written line is gone
+    BOOST_TEST_REQUIRE(log.append(json::value("third")).has_value());
+    BOOST_TEST(content_of(posix_fs{}, path) == "\"first\"\n\"third\"\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_sync_is_final_for_this_object) {
+    temp_directory dir;
+    auto const path = dir / "log.jsonl";
+    fail_nth_fs<> fs;
+    using af_type = atomic_file<fail_nth_fs<>, data_sync, sibling_temp>;
+    auto log = log_on<data_sync, fail_nth_fs<>>::open(af_type(fs), path).value();
+    fs.arm(fs_op::sync_data, EIO);
+    auto failed = log.append(json::value(1));
+    BOOST_TEST_REQUIRE(!failed);
+    BOOST_TEST((failed.error().stage() == stage::append));
+    BOOST_TEST(failed.error().code() == errno_code(EIO));
+    BOOST_TEST(failed.error().detail().find("durability is unknown") != std::string::npos);
+    fs.disarm();
+    // fsyncgate: a later sync could report success over lost pages; refuse.
+    auto refused = log.append(json::value(2));
+    BOOST_TEST_REQUIRE(!refused);
+    BOOST_TEST(refused.error().code() == errno_code(EIO));
+    BOOST_TEST(content_of(posix_fs{}, path) == "1\n");
+    // A fresh object starts over.
+    auto reopened = log_on<data_sync, fail_nth_fs<>>::open(af_type(fs), path).value();
+    BOOST_TEST_REQUIRE(reopened.append(json::value(3)).has_value());
+    BOOST_TEST(content_of(posix_fs{}, path) == "1\n3\n");
+}
+
+BOOST_AUTO_TEST_CASE(open_reports_what_recovery_did) {
+    temp_directory dir;
+    auto const path = dir / "log.jsonl";
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << "{\"a\":1}\n{\"a\":2}\n{oops}\n{\"a\":4}\n{\"a\":5,\"b\":[1,2";
+    }
+    jsonl_log_options strict;
+    strict.corruption = jsonl_corruption::fail;
+    auto refused = log_on<full_sync>::open(path, strict);
+    BOOST_TEST_REQUIRE(!refused);
+    BOOST_TEST(refused.error().detail().starts_with("line 3, byte offset 16: "));
+
+    auto log = log_on<full_sync>::open(path).value();
+    auto const& report = log.recovery();
+    BOOST_TEST(report.torn_offset == 31u);
+    BOOST_TEST(report.torn_bytes == 15u);
+    BOOST_TEST(report.quarantine_path.filename().string().starts_with("log.jsonl.torn-"));
+    BOOST_TEST(report.corrupt_line_count == 1u);
+    BOOST_TEST(report.records == 3u);
+
+    auto all = log.read_all();
+    BOOST_TEST_REQUIRE(!all);
+    BOOST_TEST(all.error().detail().starts_with("line 3, byte offset 16: "));
+    auto compacted = log.compact([](json::value const&) { return true; });
+    BOOST_TEST_REQUIRE(!compacted);
+    BOOST_TEST((compacted.error().stage() == stage::parse));
+    BOOST_TEST(content_of(posix_fs{}, path) == "{\"a\":1}\n{\"a\":2}\n{oops}\n{\"a\":4}\n");
+
+    jsonl_read_options lenient;
+    lenient.mode = jsonl_read_mode::lenient;
+    auto reader = log.read(lenient).value();
+    std::vector<int> ids;
+    while (auto record = reader.next_as<std::map<std::string, int>>().value())
+        ids.push_back(record->value.at("a"));
+    BOOST_TEST(ids == (std::vector{1, 2, 4}));
+    BOOST_TEST(reader.bad_line_count() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(jsonl_log_reading)
+
+BOOST_AUTO_TEST_CASE(compaction_keeps_records_byte_for_byte) {
+    temp_directory dir;
+    auto const path = dir / "log.jsonl";
+    std::string const original = "{\"z\":1.0,\"a\":[1e2]}\n{\"drop\":true}\n{ \"spaced\" : 1 }\n";
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << original;
+    }
+    auto log = log_on<no_sync>::open(path).value();
+    auto report =
+        log.compact([](json::value const& v) { return !v.as_object().contains("drop"); }).value();
+    BOOST_TEST(report.kept == 2u);
+    BOOST_TEST(content_of(posix_fs{}, path) == "{\"z\":1.0,\"a\":[1e2]}\n{ \"spaced\" : 1 }\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_reader_sees_a_snapshot_and_typed_records) {
+    temp_directory dir;
+    auto log = log_on<no_sync>::open(dir / "log.jsonl").value();
+    BOOST_TEST_REQUIRE(log.append(json::value_from(event{"start", 1})).has_value());
+    BOOST_TEST_REQUIRE(log.append(json::value_from(event{"stop", 2})).has_value());
+    auto reader = log.read().value();
+    BOOST_TEST_REQUIRE(log.append(json::value_from(event{"later", 3})).has_value());
+    std::vector<std::string> kinds;
+    while (auto record = reader.next_as<event>().value())
+        kinds.push_back(record->value.kind);
+    BOOST_TEST(kinds == (std::vector{"start"s, "stop"s}));  // not "later"
+    BOOST_TEST(log.read_all().value().size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(a_directory_is_not_a_log) {
+    temp_directory dir;
+    auto opened = log_on<no_sync>::open(dir.path());
+    BOOST_TEST_REQUIRE(!opened);
+    BOOST_TEST((opened.error().stage() == stage::validate));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace persist::test
