@@ -16,7 +16,8 @@ namespace persist::bench {
 // The sections, in the order they run: the one registration point. Each is
 // defined in its own benchmark/<name>_section.cpp.
 extern section const replace_section;
-section const* const all_sections[] = {&replace_section};
+extern section const jsonl_section;
+section const* const all_sections[] = {&replace_section, &jsonl_section};
 
 namespace {
 

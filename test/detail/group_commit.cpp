@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -89,6 +90,21 @@ BOOST_AUTO_TEST_CASE(concurrent_submitters_share_commits_and_each_batch_lands_on
     BOOST_TEST(commit.commits() < commit.submissions());
     BOOST_TEST_MESSAGE("group_commit: " << commit.commits() << " commits for " << threads * rounds
                                         << " batches");
+}
+
+BOOST_AUTO_TEST_CASE(a_throwing_commit_reaches_its_caller_and_frees_the_queue) {
+    detail::group_commit commit;
+    BOOST_CHECK_THROW(
+        (void)commit.submit(
+            "x\n", [](std::string_view) -> result<void> { throw std::runtime_error("boom"); }),
+        std::runtime_error);
+    bool ran = false;
+    auto next = commit.submit("y\n", [&](std::string_view) -> result<void> {
+        ran = true;
+        return {};
+    });
+    BOOST_TEST(next.has_value());
+    BOOST_TEST(ran);
 }
 
 BOOST_AUTO_TEST_CASE(groups_stop_at_the_size_cap) {

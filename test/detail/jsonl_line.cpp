@@ -14,29 +14,17 @@ namespace json = boost::json;
 
 json::value nested(std::size_t depth) {
     json::value v = 1;
-    for (std::size_t i = 0; i < depth; ++i)
-        v = json::array{std::move(v)};
+    for (std::size_t i = 0; i < depth; ++i) {
+        json::array wrapper;  // not json::array{v}: clang and g++ pick different constructors
+        wrapper.push_back(std::move(v));
+        v = std::move(wrapper);
+    }
     return v;
 }
 
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(jsonl_line)
-
-BOOST_AUTO_TEST_CASE(utf8_follows_unicode_table_3_7) {
-    using namespace std::string_literals;
-    for (auto const& good :
-         {""s, "plain"s, "\xC2\x80"s, "\xDF\xBF"s, "\xE0\xA0\x80"s, "\xED\x9F\xBF"s,
-          "\xEE\x80\x80"s, "\xF0\x90\x80\x80"s, "\xF4\x8F\xBF\xBF"s, "caf\xC3\xA9"s,
-          "\xF0\x9F\x98\x80"s, "nul\0inside"s}) {
-        BOOST_TEST(detail::is_valid_utf8(good), "should be valid: " << good);
-    }
-    for (auto const& bad : {"\x80"s, "\xC0\xAF"s, "\xC1\xBF"s, "\xC2"s, "\xE0\x9F\xBF"s,
-                            "\xED\xA0\x80"s, "\xF0\x8F\xBF\xBF"s, "\xF4\x90\x80\x80"s,
-                            "\xF5\x80\x80\x80"s, "\xFF"s, "ok\xE2\x82"s, "\xF0\x9F\x98"s}) {
-        BOOST_TEST(!detail::is_valid_utf8(bad), "should be invalid: " << bad);
-    }
-}
 
 BOOST_AUTO_TEST_CASE(accepts_every_json_kind_and_writes_one_line) {
     json::value const record =
@@ -51,16 +39,20 @@ BOOST_AUTO_TEST_CASE(accepts_every_json_kind_and_writes_one_line) {
 }
 
 BOOST_AUTO_TEST_CASE(rejects_what_would_not_read_back) {
+    // find_unrepresentable's reasons, with the path to the value.
     BOOST_TEST(detail::unwritable_reason(json::value(std::numeric_limits<double>::infinity())) ==
-               "a number is not finite (NaN or infinity)");
+               "NaN and infinity cannot be written as JSON");
     BOOST_TEST(
-        detail::unwritable_reason(json::array{1, std::numeric_limits<double>::quiet_NaN()}) ==
-        "a number is not finite (NaN or infinity)");
+        detail::unwritable_reason(json::array({1, std::numeric_limits<double>::quiet_NaN()})) ==
+        "[1]: NaN and infinity cannot be written as JSON");
     BOOST_TEST(detail::unwritable_reason(json::object{{"k", "bad \xFF"}}) ==
-               "a string is not valid UTF-8");
+               "k: string is not valid UTF-8");
     json::object bad_key;
     bad_key["\xC0\x80"] = 1;
-    BOOST_TEST(detail::unwritable_reason(bad_key) == "an object key is not valid UTF-8");
+    BOOST_TEST(detail::unwritable_reason(bad_key).ends_with("member name is not valid UTF-8"));
+    json::object cut_sequence;
+    cut_sequence["text"] = "caf\xC3";
+    BOOST_TEST(detail::unwritable_reason(cut_sequence) == "text: string is not valid UTF-8");
 }
 
 BOOST_AUTO_TEST_CASE(depth_limit_matches_the_reader) {

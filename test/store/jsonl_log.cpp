@@ -176,7 +176,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(one_write_and_one_sync_per_batch, Durability, dura
     BOOST_TEST(fs.count(fs_op::sync_directory) ==
                (std::is_same_v<Durability, full_sync> ? 1u : 0u));
     fs.reset();
-    json::value const batch[] = {json::value(1), json::value("two"), json::array{3}};
+    json::value const batch[] = {json::value(1), json::value("two"), json::parse("[3]")};
     BOOST_TEST_REQUIRE(log.append_batch(batch).has_value());
     BOOST_TEST(fs.count(fs_op::write) == 1u);
     BOOST_TEST(fs.count(fs_op::lock) == 1u);

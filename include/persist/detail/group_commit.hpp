@@ -37,8 +37,9 @@ public:
     static constexpr std::size_t max_group_bytes = 1 << 20;
 
     /// Commits batch, alone or with others, through commit(std::string_view)
-    /// -> result<void>, and returns that commit's result.
-    /// REQUIRES: commit does not throw.
+    /// -> result<void>, and returns that commit's result. If commit throws,
+    /// the exception reaches the caller that ran it (the leader); the other
+    /// members of its group get errc::writer_failed.
     template <class Commit>
     result<void> submit(std::string_view batch, Commit&& commit) {
         waiter self{batch};
@@ -57,26 +58,27 @@ public:
             ++members;
         }
         std::string joined;
-        if (members > 1) {
-            joined.reserve(bytes);
-            for (std::size_t i = 0; i < members; ++i)
-                joined += queue_[i]->batch;
+        result<void> outcome;
+        try {
+            if (members > 1) {
+                joined.reserve(bytes);
+                for (std::size_t i = 0; i < members; ++i)
+                    joined += queue_[i]->batch;
+            }
+            lock.unlock();
+            outcome = commit(members > 1 ? std::string_view(joined) : batch);
+        } catch (...) {
+            // Whether the bytes reached the file is unknown: the followers
+            // learn that the commit failed; the leader gets the exception.
+            if (!lock.owns_lock()) lock.lock();
+            finish_group(
+                members, &self,
+                error(stage::append, make_error_code(errc::writer_failed), {}, {},
+                      "the thread that wrote this batch's group failed with an exception"));
+            throw;
         }
-        lock.unlock();
-        result<void> outcome = commit(members > 1 ? std::string_view(joined) : batch);
         lock.lock();
-
-        ++commits_;
-        submissions_ += members;
-        for (std::size_t i = 0; i < members; ++i) {
-            waiter* member = queue_.front();
-            queue_.pop_front();
-            if (member == &self) continue;
-            member->outcome = outcome;
-            member->done = true;
-            member->turn.notify_one();
-        }
-        if (!queue_.empty()) queue_.front()->turn.notify_one();
+        finish_group(members, &self, outcome);
         return outcome;
     }
 
@@ -91,6 +93,25 @@ public:
     }
 
 private:
+    struct waiter;
+
+    /// Hands outcome to the first `members` waiters (the leader excepted),
+    /// removes them from the queue and wakes the next leader.
+    /// REQUIRES: mutex_ is held; leader is the queue's front.
+    void finish_group(std::size_t members, waiter* leader, result<void> const& outcome) {
+        ++commits_;
+        submissions_ += members;
+        for (std::size_t i = 0; i < members; ++i) {
+            waiter* member = queue_.front();
+            queue_.pop_front();
+            if (member == leader) continue;
+            member->outcome = outcome;
+            member->done = true;
+            member->turn.notify_one();
+        }
+        if (!queue_.empty()) queue_.front()->turn.notify_one();
+    }
+
     struct waiter {
         explicit waiter(std::string_view b) : batch(b) {}
         std::string_view batch;

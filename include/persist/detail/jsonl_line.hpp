@@ -18,19 +18,14 @@ namespace persist::detail {
 inline constexpr std::size_t jsonl_max_depth = 128;
 
 /// Why v cannot be written as a JSONL record that reads back as the same
-/// value, or an empty string if it can. Rejected: a non-finite number
-/// (Boost.JSON would write `Infinity` or `NaN`, which no JSON parser reads),
-/// a string or key that is not valid UTF-8 (written raw, it would not parse),
-/// and nesting deeper than jsonl_max_depth.
+/// value, or an empty string if it can: find_unrepresentable's reason (a
+/// non-finite number, a string or key that is not valid UTF-8), with its
+/// path, or nesting deeper than jsonl_max_depth.
 PERSIST_DECL std::string unwritable_reason(boost::json::value const& v);
 
 /// Appends v to out as compact JSON followed by '\n'. The output contains
 /// no other '\n': JSON escapes every control character inside strings.
 PERSIST_DECL void append_jsonl_line(std::string& out, boost::json::value const& v);
-
-/// Whether s is well-formed UTF-8 (Unicode table 3-7: no overlong forms, no
-/// surrogates, nothing above U+10FFFF), the rule Boost.JSON's parser applies.
-PERSIST_DECL bool is_valid_utf8(std::string_view s) noexcept;
 
 /// The current UTC time as `20240102T030405Z`, for names of quarantine files.
 PERSIST_DECL std::string utc_timestamp_for_file_name();

@@ -97,6 +97,10 @@ struct jsonl_compact_report {
 ///   a large batch), this process's next append follows its torn bytes: the
 ///   glued line is corruption that the next open and every reader report
 ///   with its line number; it is never dropped silently.
+/// - Unsynced bytes that a power cut turns into garbage containing a '\n'
+///   split into a corrupt line (reported, kept) and a torn tail: recovery
+///   never guesses where a damaged region ends. (Only a record that was not
+///   acknowledged under a syncing tier can be damaged that way.)
 /// - The log is followed through a symbolic link for appends and reads, but
 ///   rotate() renames the link itself.
 /// - Processes that write the file without persist's lock are not

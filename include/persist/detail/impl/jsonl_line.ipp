@@ -4,88 +4,43 @@
 
 #include <persist/detail/jsonl_line.hpp>
 
+#include <persist/json_text.hpp>
+
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <ctime>
 
 namespace persist::detail {
 
-inline std::string unwritable_reason_at(boost::json::value const& v, std::size_t depth) {
-    switch (v.kind()) {
-        case boost::json::kind::double_:
-            if (!std::isfinite(v.get_double())) return "a number is not finite (NaN or infinity)";
-            return {};
-        case boost::json::kind::string:
-            if (!is_valid_utf8(v.get_string())) return "a string is not valid UTF-8";
-            return {};
-        case boost::json::kind::array:
-            if (depth == jsonl_max_depth)
-                return "nesting is deeper than " + std::to_string(jsonl_max_depth);
-            for (auto const& element : v.get_array()) {
-                if (auto reason = unwritable_reason_at(element, depth + 1); !reason.empty())
-                    return reason;
-            }
-            return {};
-        case boost::json::kind::object:
-            if (depth == jsonl_max_depth)
-                return "nesting is deeper than " + std::to_string(jsonl_max_depth);
-            for (auto const& member : v.get_object()) {
-                if (!is_valid_utf8(member.key())) return "an object key is not valid UTF-8";
-                if (auto reason = unwritable_reason_at(member.value(), depth + 1); !reason.empty())
-                    return reason;
-            }
-            return {};
-        default: return {};
+/// Whether v nests arrays and objects more than `allowed` levels deep.
+inline bool nests_deeper_than(boost::json::value const& v, std::size_t allowed) {
+    if (auto const* array = v.if_array()) {
+        if (allowed == 0) return true;
+        return std::any_of(array->begin(), array->end(), [&](boost::json::value const& e) {
+            return nests_deeper_than(e, allowed - 1);
+        });
     }
+    if (auto const* object = v.if_object()) {
+        if (allowed == 0) return true;
+        return std::any_of(object->begin(), object->end(), [&](auto const& member) {
+            return nests_deeper_than(member.value(), allowed - 1);
+        });
+    }
+    return false;
 }
 
 PERSIST_DECL std::string unwritable_reason(boost::json::value const& v) {
-    return unwritable_reason_at(v, 0);
+    if (auto why = find_unrepresentable(v)) return std::move(*why);
+    if (nests_deeper_than(v, jsonl_max_depth))
+        return "nesting is deeper than " + std::to_string(jsonl_max_depth);
+    return {};
 }
 
 PERSIST_DECL void append_jsonl_line(std::string& out, boost::json::value const& v) {
     out += boost::json::serialize(v);
     out += '\n';
-}
-
-PERSIST_DECL bool is_valid_utf8(std::string_view s) noexcept {
-    auto const* p = reinterpret_cast<unsigned char const*>(s.data());
-    auto const* const end = p + s.size();
-    auto in = [](unsigned char c, unsigned char low, unsigned char high) {
-        return c >= low && c <= high;
-    };
-    while (p != end) {
-        unsigned char const lead = *p;
-        if (lead < 0x80) {
-            ++p;
-            continue;
-        }
-        std::size_t length = 0;
-        unsigned char second_low = 0x80;
-        unsigned char second_high = 0xBF;
-        if (in(lead, 0xC2, 0xDF)) {
-            length = 2;
-        } else if (in(lead, 0xE0, 0xEF)) {
-            length = 3;
-            if (lead == 0xE0) second_low = 0xA0;
-            if (lead == 0xED) second_high = 0x9F;  // no UTF-16 surrogates
-        } else if (in(lead, 0xF0, 0xF4)) {
-            length = 4;
-            if (lead == 0xF0) second_low = 0x90;
-            if (lead == 0xF4) second_high = 0x8F;  // nothing above U+10FFFF
-        } else {
-            return false;
-        }
-        if (static_cast<std::size_t>(end - p) < length) return false;
-        if (!in(p[1], second_low, second_high)) return false;
-        for (std::size_t i = 2; i < length; ++i) {
-            if (!in(p[i], 0x80, 0xBF)) return false;
-        }
-        p += length;
-    }
-    return true;
 }
 
 PERSIST_DECL std::string utc_timestamp_for_file_name() {
