@@ -15,6 +15,9 @@
 // killed process; during a write also with half of it applied), boots each
 // image as a fresh memory_fs, and asks the invariant about it.
 //
+// REQUIRES: the steps call the filesystem from one thread at a time (the
+// crash points are taken on the calling thread, unsynchronized).
+//
 // Nothing here is a template: workloads and invariants are std::functions,
 // so the harness compiles once however many policy combinations use it.
 #ifndef PERSIST_TEST_SUPPORT_CRASH_HARNESS_HPP
