@@ -108,6 +108,10 @@ int run(options const& opts) {
     progress.clear();
     r.run.seconds = seconds_since(start);
     r.run.load_after = load_average();
+    if (r.run.busy()) {
+        for (auto& g : r.goals)
+            g.caveat = busy_machine_caveat;
+    }
     print_text(r, std::cout);
     if (opts.json_file)
         write_file(*opts.json_file, [&](std::ostream& out) { print_json(to_json(r), out); });

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 namespace persist::bench {
@@ -71,6 +72,38 @@ batch run_batch(Op&& op, batch_size size) {
         if (std::chrono::duration<double>(after - start).count() > size.time_limit_s) break;
     }
     result.cpu_us = thread_cpu_us() - cpu_start;
+    return result;
+}
+
+/// Calls first() and second() in alternation, first, second, first, ...,
+/// up to size.operations times each, and times each call: drift of the
+/// machine, even a burst of other work lasting a few milliseconds, then hits
+/// both alike. Returns one batch for each. Each batch's CPU time also holds
+/// half the cost of reading the CPU clock between the calls.
+/// REQUIRES: both are callable with no arguments; they throw to report failure.
+template <class First, class Second>
+std::pair<batch, batch> run_alternating(First&& first, Second&& second, batch_size size) {
+    std::pair<batch, batch> result;
+    result.first.latencies_us.reserve(size.operations);
+    result.second.latencies_us.reserve(size.operations);
+    auto timed = [](auto& op, batch& into, double& cpu_mark) {
+        auto const before = bench_clock::now();
+        op();
+        auto const after = bench_clock::now();
+        into.latencies_us.push_back(
+            std::chrono::duration<double, std::micro>(after - before).count());
+        double const cpu_now = thread_cpu_us();
+        into.cpu_us += cpu_now - cpu_mark;
+        cpu_mark = cpu_now;
+        return after;
+    };
+    double cpu_mark = thread_cpu_us();
+    auto const start = bench_clock::now();
+    for (std::size_t i = 0; i < size.operations; ++i) {
+        timed(first, result.first, cpu_mark);
+        auto const after = timed(second, result.second, cpu_mark);
+        if (std::chrono::duration<double>(after - start).count() > size.time_limit_s) break;
+    }
     return result;
 }
 

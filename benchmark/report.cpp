@@ -67,7 +67,7 @@ void print_table(text_table const& table, std::ostream& out) {
 
 std::string format_number(double v) {
     char text[32];
-    std::snprintf(text, sizeof text, "%.3g", v);
+    std::snprintf(text, sizeof text, "%.4g", v);  // 1.051, not a misleading 1.05
     return text;
 }
 
@@ -114,12 +114,8 @@ void print_indented(boost::json::value const& v, std::ostream& out, std::string&
     }
 }
 
-/// On a busy machine both sides of a ratio can wait the same whole ticks,
-/// which makes a ratio of 1.00 say little.
 std::string busy_caveat(run_facts const& run) {
-    return run.busy() ? " (on a busy machine: a ratio near 1.00 may only mean that both sides "
-                        "waited the same scheduler ticks)"
-                      : "";
+    return run.busy() ? " (" + std::string(busy_machine_caveat) + ")" : "";
 }
 
 }  // namespace
@@ -212,8 +208,10 @@ boost::json::value to_json(report const& r) {
         sections[section.name] = section.data;
     boost::json::array goals;
     for (auto const& g : r.goals) {
-        goals.push_back(boost::json::object{
-            {"name", g.name}, {"measured", g.measured}, {"limit", g.limit}, {"met", g.met}});
+        boost::json::object goal{
+            {"name", g.name}, {"measured", g.measured}, {"limit", g.limit}, {"met", g.met}};
+        if (!g.caveat.empty()) goal["caveat"] = g.caveat;
+        goals.push_back(std::move(goal));
     }
     boost::json::object const run{{"mode", r.run.mode},
                                   {"directory", r.run.directory},

@@ -10,6 +10,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace persist::bench {
@@ -28,10 +29,11 @@ struct goal {
     double measured = 0;
     double limit = 0;
     bool met = false;
+    std::string caveat;  ///< why this check may not mean much (a busy machine); empty if none
 };
 
 inline goal at_most(std::string name, double measured, double limit) {
-    return {std::move(name), measured, limit, measured <= limit};
+    return {std::move(name), measured, limit, measured <= limit, {}};
 }
 
 /// A grouped bar chart with a log or linear y axis. Each group (a tier) has
@@ -89,6 +91,12 @@ struct run_facts {
     bool busy() const { return std::max(load_before, load_after) > static_cast<double>(cores); }
 };
 
+/// On a busy machine both sides of a ratio can wait the same whole ticks,
+/// which makes a ratio of 1.00 say little.
+inline constexpr std::string_view busy_machine_caveat =
+    "on a busy machine: a ratio near 1.00 may only mean that both sides waited the same "
+    "scheduler ticks";
+
 /// Everything one run of persist-bench found.
 struct report {
     run_facts run;
@@ -111,7 +119,8 @@ void print_text(report const& r, std::ostream& out);
 /// The tables as GitHub markdown, for the README.
 void print_markdown(report const& r, std::ostream& out);
 
-/// {"run": ..., "sections": {name: data}, "goals": [{name, measured, limit, met}]}
+/// {"run": ..., "sections": {name: data}, "goals": [{name, measured, limit, met}]};
+/// a goal with a caveat also has "caveat".
 boost::json::value to_json(report const& r);
 
 /// Writes v indented by two spaces, with a final newline.

@@ -23,8 +23,8 @@ struct run_mode {
     double batch_seconds = 0;  ///< the target duration of one batch
 };
 
-inline constexpr run_mode quick_mode{"quick", 7, 0.06};
-inline constexpr run_mode full_mode{"full", 19, 0.25};
+inline constexpr run_mode quick_mode{"quick", 11, 0.08};
+inline constexpr run_mode full_mode{"full", 21, 0.35};
 
 /// Thrown by section_context::check_interrupted after Ctrl-C.
 struct interrupted : std::runtime_error {
