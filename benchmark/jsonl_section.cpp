@@ -58,12 +58,6 @@ json::value record(int writer, int seq) {
                         {"text", "a short message of the kind chat sessions log, line after line"}};
 }
 
-std::string fixed(double v, int decimals) {
-    char text[64];
-    std::snprintf(text, sizeof text, "%.*f", decimals, v);
-    return text;
-}
-
 /// sync(2), untimed: on ext4 (data=ordered) an fsync commits the journal,
 /// which first writes out every file's dirty data in the transaction; dirty
 /// pages left by an earlier phase would be charged to the next one's syncs.

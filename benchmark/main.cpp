@@ -17,7 +17,10 @@ namespace persist::bench {
 // defined in its own benchmark/<name>_section.cpp.
 extern section const replace_section;
 extern section const jsonl_section;
-section const* const all_sections[] = {&replace_section, &jsonl_section};
+extern section const settings_section;
+extern section const state_section;
+section const* const all_sections[] = {&replace_section, &jsonl_section, &settings_section,
+                                       &state_section};
 
 namespace {
 

@@ -118,6 +118,39 @@ inline double quantile(std::vector<double> values, double q) {
 
 inline double median(std::vector<double> values) { return quantile(std::move(values), 0.5); }
 
+/// Rounds of first() against second(), alternating op by op; second goes
+/// first in odd rounds, so neither side always follows the other.
+/// round_ratios holds, per round, first's p50 latency over second's.
+struct paired_rounds {
+    std::vector<double> first_us;   ///< every latency of first, all rounds
+    std::vector<double> second_us;  ///< every latency of second, all rounds
+    std::vector<double> round_ratios;
+};
+
+/// Runs `rounds` rounds of run_alternating(first, second, size), calling
+/// before_round(round) before each (for progress, and to stop on Ctrl-C).
+template <class First, class Second, class BeforeRound>
+paired_rounds run_paired_rounds(First&& first, Second&& second, int rounds, batch_size size,
+                                BeforeRound&& before_round) {
+    paired_rounds result;
+    for (int round = 0; round < rounds; ++round) {
+        before_round(round);
+        std::pair<batch, batch> ab;
+        if (round % 2 == 0) {
+            ab = run_alternating(first, second, size);
+        } else {
+            auto ba = run_alternating(second, first, size);
+            ab = {std::move(ba.second), std::move(ba.first)};
+        }
+        auto const& [a, b] = ab;
+        result.round_ratios.push_back(median(a.latencies_us) / median(b.latencies_us));
+        result.first_us.insert(result.first_us.end(), a.latencies_us.begin(), a.latencies_us.end());
+        result.second_us.insert(result.second_us.end(), b.latencies_us.begin(),
+                                b.latencies_us.end());
+    }
+    return result;
+}
+
 /// Every latency sample of one measured stream, over all its rounds.
 struct latency_summary {
     std::size_t operations = 0;

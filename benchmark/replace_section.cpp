@@ -214,12 +214,6 @@ tier_result measure_tier(section_context& context, std::string_view payload,
 
 // Output --------------------------------------------------------------------
 
-std::string fixed(double v, int decimals) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.*f", decimals, v);
-    return text;
-}
-
 /// Latency to a sensible precision: 61.8, 452, 12345.
 std::string microseconds(double us) { return fixed(us, us < 100 ? 1 : 0); }
 

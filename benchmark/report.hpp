@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -14,6 +15,13 @@
 #include <vector>
 
 namespace persist::bench {
+
+/// v with `decimals` digits after the point: fixed(1.2345, 2) is "1.23".
+inline std::string fixed(double v, int decimals) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", decimals, v);
+    return text;
+}
 
 /// A table for people. A row with no cells prints as a blank separator line.
 struct text_table {

@@ -17,7 +17,7 @@ BOOST_AUTO_TEST_CASE(message_names_stage_paths_and_cause) {
 BOOST_AUTO_TEST_CASE(message_without_second_path) {
     BOOST_TEST(error(stage::read, errno_code(ENOENT), "/x").message() == "cannot read '/x': No such file or directory");
     BOOST_TEST(error(stage::validate, errc::invalid_input, "", {}, "the path is empty").message() ==
-               "invalid path '' (the path is empty): invalid input");
+               "refused '' (the path is empty): invalid input");
 }
 
 BOOST_AUTO_TEST_CASE(directory_sync_failure_says_the_content_is_in_place) {

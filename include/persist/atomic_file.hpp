@@ -62,7 +62,8 @@ public:
     /// (Durability); keep the backup; rename; sync the directory.
     ///
     /// Errors: stage::validate (invalid_input, is_a_directory,
-    /// not_a_directory), create_directory, create_temp, write_temp,
+    /// not_a_directory, too_many_symbolic_link_levels), stage::read (the
+    /// target or its symlink could not be inspected: EACCES, EIO), create_directory, create_temp, write_temp,
     /// set_metadata, sync_temp, backup, rename, sync_directory; the cause is
     /// the errno of the failed call. After any error except sync_directory,
     /// target is untouched and no temporary file is left. After a

@@ -1,32 +1,16 @@
 // persist write: replace a file with standard input, all or nothing.
 #include "commands.hpp"
+#include "tiers.hpp"
 
 #include <persist/persist.hpp>
 
-#include <boost/mp11/algorithm.hpp>
-
 #include <cerrno>
 #include <cstdio>
-#include <tuple>
 
 namespace persist::cli {
 namespace {
 
-using tiers = std::tuple<no_sync, data_sync, file_sync, full_sync>;
-constexpr std::string_view tier_names[] = {"none", "data", "file", "full"};
 constexpr std::string_view naming_names[] = {"sibling", "anonymous", "tmpdir"};
-
-template <std::size_t N>
-std::size_t choose(std::optional<std::string> const& given, std::string_view fallback,
-                   std::string_view const (&choices)[N], std::string_view option) {
-    std::string_view const wanted = given ? std::string_view(*given) : fallback;
-    for (std::size_t i = 0; i < N; ++i) {
-        if (choices[i] == wanted) return i;
-    }
-    std::string list;
-    for (auto c : choices) list += (list.empty() ? "" : "|") + std::string(c);
-    throw usage_error{"--" + std::string(option) + " expects " + list + ", not '" + std::string(wanted) + "'"};
-}
 
 // Streams standard input into the temp file; a read error aborts the replace.
 std::error_code copy_standard_input(sink& out) {
@@ -51,7 +35,6 @@ int write_with(std::filesystem::path const& file, atomic_file_options const& opt
 int write_command(std::span<char const* const> words) {
     arguments const args(words, {"durability", "temp", "temp-dir", "mode"}, {"backup", "no-follow"});
     std::filesystem::path const file = args.expect(1, "FILE")[0];
-    std::size_t const tier = choose(args.value("durability"), "full", tier_names, "durability");
     // --temp-dir alone implies --temp tmpdir.
     std::size_t const naming =
         choose(args.value("temp"), args.value("temp-dir") ? "tmpdir" : "sibling", naming_names, "temp");
@@ -64,8 +47,7 @@ int write_command(std::span<char const* const> words) {
         options.new_file_mode = parse_mode(*mode);
         options.keep_mode = false;  // an explicit mode applies to an existing file too
     }
-    return boost::mp11::mp_with_index<4>(tier, [&](auto t) {
-        using durability = std::tuple_element_t<t, tiers>;
+    return with_tier(args, [&]<class durability>() {
         switch (naming) {
             case 0: return write_with<durability>(file, options, sibling_temp{});
             case 1: return write_with<durability>(file, options, anonymous_temp{});

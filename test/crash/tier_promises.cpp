@@ -47,6 +47,17 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(a_replace_creating_two_parents, Combo, memory_matr
     check<Combo>(replace_creating_parents);
 }
 
+BOOST_AUTO_TEST_CASE(sampled_crashes_past_twelve_pending_operations) {
+    // data_sync leaves three operations pending per replace (create, mode,
+    // rename): five replaces go past the exhaustive limit and are sampled.
+    check_tier_promise("data_sync + sibling_temp", data_sync::promise, false,
+                       many_replaces(replace_with_policies<data_sync, sibling_temp>(), 5));
+    check_tier_promise("no_sync + anonymous_temp", no_sync::promise, false,
+                       many_replaces(replace_with_policies<no_sync, anonymous_temp>(), 5));
+    check_tier_promise("full_sync + temp_dir", full_sync::promise, true,
+                       many_replaces(replace_with_policies<full_sync, temp_dir>(), 5));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace persist::test

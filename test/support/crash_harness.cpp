@@ -1,6 +1,7 @@
 // The crash-check harness (see crash_harness.hpp).
 #include "support/crash_harness.hpp"
 
+#include <cstdlib>
 #include <set>
 
 namespace persist::test {
@@ -128,7 +129,12 @@ std::string crash_report::first_violations() const {
     return text;
 }
 
-crash_report run_crash_check(crash_workload const& workload, crash_check const& check) {
+crash_report run_crash_check(crash_workload const& workload, crash_check const& given) {
+    crash_check check = given;
+    if (char const* seed = std::getenv("PERSIST_CRASH_SEED");
+        seed != nullptr && *seed != '\0' && !check.options.seed) {
+        check.options.seed = std::strtoull(seed, nullptr, 10);
+    }
     crash_report report;
     memory_fs fs(check.fs_options);
     if (workload.setup) workload.setup(fs);

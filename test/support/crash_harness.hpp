@@ -15,6 +15,9 @@
 // killed process; during a write also with half of it applied), boots each
 // image as a fresh memory_fs, and asks the invariant about it.
 //
+// REQUIRES: the steps call the filesystem from one thread at a time (the
+// crash points are taken on the calling thread, unsynchronized).
+//
 // Nothing here is a template: workloads and invariants are std::functions,
 // so the harness compiles once however many policy combinations use it.
 #ifndef PERSIST_TEST_SUPPORT_CRASH_HARNESS_HPP
@@ -90,7 +93,11 @@ struct crash_report {
 /// "rename" for fs_op::rename: for messages.
 char const* op_name(fs_op op);
 
-/// Runs the workload once, crashing it at every point; see the top of this file.
+/// Runs the workload once, crashing it at every point; see the top of this
+/// file. When more operations are pending than crash_options'
+/// exhaustive_limit, crash() samples: the report lists the seeds, and the
+/// PERSIST_CRASH_SEED environment variable replays one (unless the check
+/// sets a seed itself).
 crash_report run_crash_check(crash_workload const& workload, crash_check const& check);
 
 }  // namespace persist::test

@@ -23,7 +23,9 @@ std::string version_text(std::size_t k) {
         "{\"version\": 2, \"padding\": \"a longer second version of the state\"}\n",
         "{\"version\": 3, \"x\": 3}\n",
     };
-    return texts[k];
+    if (k < std::size(texts)) return texts[k];
+    return "{\"version\": " + std::to_string(k) + ", \"filler\": \"" + std::string(k * 3, 'f') +
+           "\"}\n";
 }
 
 void make_base_directories(memory_fs& fs) {
@@ -148,6 +150,10 @@ replace_workload one_replace(replace_function const& replace) {
 
 replace_workload three_replaces(replace_function const& replace) {
     return replaces_of_existing("three replaces", replace, 3);
+}
+
+replace_workload many_replaces(replace_function const& replace, std::size_t count) {
+    return replaces_of_existing(std::to_string(count) + " replaces", replace, count);
 }
 
 replace_workload replace_creating_parents(replace_function const& replace) {

@@ -62,6 +62,9 @@ struct replace_workload {
 replace_workload one_replace(replace_function const& replace);
 /// Three replaces of one existing file in a row.
 replace_workload three_replaces(replace_function const& replace);
+/// `count` replaces of one existing file in a row: enough of them leave
+/// more than 12 operations pending, so crash() samples.
+replace_workload many_replaces(replace_function const& replace, std::size_t count);
 /// One replace of a new file whose two parent directories are missing.
 replace_workload replace_creating_parents(replace_function const& replace);
 

@@ -123,7 +123,8 @@ struct crash_result {
 ///  - sync_data(h) makes the pending writes and truncates of h's inode
 ///    durable; sync_full(h) also its mode and owner. Neither makes a name
 ///    durable (unless the fsync_persists_entry knob is on).
-///  - sync_directory(d) makes the pending entry operations of d durable.
+///  - sync_directory(d) makes the pending entry operations of d durable,
+///    and so does sync_data or sync_full of a handle open on d.
 ///  - A rename is one operation: after a crash either all of it happened
 ///    or none of it, whichever of its directories was synced.
 ///  - Entry operations on the same name in the same directory persist in

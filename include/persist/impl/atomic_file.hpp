@@ -71,7 +71,7 @@ auto atomic_file<Fs, Durability, Naming>::prepare(std::filesystem::path const& t
             return error(stage::validate, std::make_error_code(std::errc::too_many_symbolic_link_levels), target);
         }
         auto link = fs_.read_symlink(resolved.path);
-        if (!link) return error(stage::validate, link.error(), target, resolved.path, "cannot read the symbolic link");
+        if (!link) return error(stage::read, link.error(), target, resolved.path, "cannot read the symbolic link");
         resolved.path = link->is_absolute() ? *link : detail::directory_of(resolved.path) / *link;
         status = fs_.lstat(resolved.path);
     }
@@ -87,7 +87,7 @@ auto atomic_file<Fs, Durability, Naming>::prepare(std::filesystem::path const& t
         return error(stage::validate, status.error(), target, resolved.path, "a parent of the target is not a directory");
     }
     if (status.error() != std::errc::no_such_file_or_directory) {
-        return error(stage::validate, status.error(), target, resolved.path, "cannot inspect the target");
+        return error(stage::read, status.error(), target, resolved.path, "cannot inspect the target");
     }
     if (options_.create_parents) {
         auto created = detail::create_parents<Durability>(fs_, target, detail::directory_of(resolved.path));

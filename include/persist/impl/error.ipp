@@ -67,7 +67,7 @@ struct stage_phrase {
 
 inline stage_phrase phrase_of(stage s) noexcept {
     switch (s) {
-        case stage::validate: return {"invalid path", "", ""};
+        case stage::validate: return {"refused", "", ""};
         case stage::create_directory: return {"cannot create", "directory", "for"};
         case stage::create_temp: return {"cannot create temporary file", "in", "for"};
         case stage::write_temp: return {"cannot write", "temporary file", "for"};
