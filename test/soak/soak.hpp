@@ -9,10 +9,14 @@
 //   pid <pid>            first line: the worker's own pid (strace wraps it)
 //   log <seq>            a log record (slot, seq) was appended: append() returned OK
 //   set <scope> <seq>    settings /w<slot> = seq in scope 'g' or 'l' returned OK
+//   sta <seq>            state.json's "w<slot>" = seq: state_file::update returned OK
 //   rep <seq>            rep-<slot>.json was replaced with content(slot, seq)
 //   shr <seq>            shared.json was replaced with content(slot, seq)
 //   err <what>: <msg>    an operation failed
 //   inj                  the in-process fault_fs injected one more fault
+//   abs <fs_op>          ... and the operation succeeded all the same
+//   bad <what>           the worker saw what must never be (a corrupt line
+//                        in the log, a quarantined state file): a violation
 #ifndef PERSIST_TEST_SOAK_SOAK_HPP
 #define PERSIST_TEST_SOAK_SOAK_HPP
 
@@ -30,6 +34,8 @@ inline constexpr std::string_view log_name = "log.jsonl";
 inline constexpr std::string_view global_settings_name = "settings-global.json";
 inline constexpr std::string_view local_settings_name = "settings-local.json";
 inline constexpr std::string_view shared_name = "shared.json";
+/// A state_file of {"w<slot>": seq} counters, updated by every worker.
+inline constexpr std::string_view state_name = "state.json";
 /// The file only `slot` replaces.
 std::string replaced_name(int slot);
 

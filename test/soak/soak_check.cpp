@@ -7,8 +7,10 @@
 
 #include <persist/store/jsonl_log.hpp>
 #include <persist/store/settings_store.hpp>
+#include <persist/store/state_file.hpp>
 #include <persist/sweep.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -37,30 +39,40 @@ void check_log(std::filesystem::path const& data, soak_run& run) {
         violations.push_back("the log has " + std::to_string(found.corrupt_line_count) +
                              " corrupt lines; first: " + found.corrupt_lines.front().detail);
     }
-    auto records = log->read_all();
-    if (!records) {
-        violations.push_back("the log does not read strictly: " + records.error().message());
+    // Streamed, strictly: the log may hold a million records.
+    auto reader = log->read();
+    if (!reader) {
+        violations.push_back("the log does not read: " + reader.error().message());
         return;
     }
-    std::map<record_key, int> seen;
-    for (auto const& record : *records) {
-        auto const* object = record.if_object();
+    std::vector<record_key> seen;
+    for (;;) {
+        auto next = reader->next();
+        if (!next) {
+            violations.push_back("the log does not read strictly: " + next.error().message());
+            return;
+        }
+        if (!*next) break;
+        auto const* object = (*next)->value.if_object();
         auto const* slot = object ? object->if_contains("slot") : nullptr;
         auto const* seq = object ? object->if_contains("seq") : nullptr;
         if (!slot || !seq || !slot->is_int64() || !(seq->is_int64() || seq->is_uint64())) {
-            violations.push_back("the log holds a record no worker wrote");
+            violations.push_back("log line " + std::to_string((*next)->line) +
+                                 " is not a record a worker wrote");
             continue;
         }
-        if (++seen[{static_cast<int>(slot->as_int64()), seq->to_number<std::uint64_t>()}] == 2) {
-            violations.push_back("log record slot " + std::to_string(slot->as_int64()) + " seq " +
-                                 std::to_string(seq->to_number<std::uint64_t>()) +
-                                 " appears twice");
-        }
+        seen.emplace_back(static_cast<int>(slot->as_int64()), seq->to_number<std::uint64_t>());
     }
-    run.numbers.log_records_found = records->size();
+    run.numbers.log_records_found = seen.size();
+    std::sort(seen.begin(), seen.end());
+    for (auto twice = std::adjacent_find(seen.begin(), seen.end()); twice != seen.end();
+         twice = std::adjacent_find(twice + 1, seen.end())) {
+        violations.push_back("log record slot " + std::to_string(twice->first) + " seq " +
+                             std::to_string(twice->second) + " appears more than once");
+    }
     for (auto const& [slot, acks] : run.acks) {
         for (auto seq : acks.log) {
-            if (!seen.contains({slot, seq})) {
+            if (!std::binary_search(seen.begin(), seen.end(), record_key{slot, seq})) {
                 violations.push_back("acked log record slot " + std::to_string(slot) + " seq " +
                                      std::to_string(seq) + " is missing");
             }
@@ -117,7 +129,32 @@ void check_replaced(std::filesystem::path const& data, soak_run& run) {
     }
 }
 
-/// Sweeps the temps the killed workers left, then lists what remains.
+void check_state(std::filesystem::path const& data, soak_run& run) {
+    auto& violations = run.numbers.violations;
+    persist::state_file<std::map<std::string, std::uint64_t>> const file(data / state_name);
+    auto loaded = file.load();
+    if (!loaded) {
+        violations.push_back("state.json does not load: " + loaded.error().message());
+        return;
+    }
+    if (!loaded->report.quarantined.empty()) {
+        violations.push_back("state.json was corrupt: " + loaded->report.summary());
+    }
+    for (auto const& [slot, acks] : run.acks) {
+        if (acks.last_state == 0) continue;
+        auto const found = loaded->state.find("w" + std::to_string(slot));
+        auto const value = found == loaded->state.end() ? 0 : found->second;
+        if (value < acks.last_state) {
+            violations.push_back("state.json w" + std::to_string(slot) + " is " +
+                                 std::to_string(value) + ", acked " +
+                                 std::to_string(acks.last_state));
+        }
+    }
+}
+
+/// Sweeps the temps the killed workers left, then lists what remains: the
+/// stores' files and the log's torn-tail quarantines (a kill in the middle
+/// of an append's write(2) can leave one), nothing else.
 void check_leftovers(std::filesystem::path const& data, soak_run& run) {
     auto& violations = run.numbers.violations;
     auto swept = persist::sweep_stale_temps(data, persist::sweep_options{std::chrono::seconds(0)});
@@ -131,7 +168,8 @@ void check_leftovers(std::filesystem::path const& data, soak_run& run) {
                              " temps of live processes");
     }
     std::set<std::string> known;
-    for (auto name : {log_name, global_settings_name, local_settings_name}) {
+    known.insert(std::string(state_name) + ".bak");
+    for (auto name : {log_name, global_settings_name, local_settings_name, state_name}) {
         known.insert(std::string(name));
         known.insert(std::string(name) + ".lock");
     }
@@ -155,6 +193,7 @@ void check_files(std::filesystem::path const& data, soak_run& run) {
     check_log(data, run);
     check_settings(data, run);
     check_replaced(data, run);
+    check_state(data, run);
     check_leftovers(data, run);
 }
 

@@ -231,6 +231,11 @@ private:
         } else if (kind == "rep" || kind == "shr") {
             if (kind == "rep") acks.last_replaced = std::max(acks.last_replaced, number(rest));
             ++n.replaces;
+        } else if (kind == "sta") {
+            acks.last_state = std::max(acks.last_state, number(rest));
+            ++n.state_updates;
+        } else if (kind == "bad") {
+            n.violations.push_back("slot " + std::to_string(p.slot) + ": " + std::string(rest));
         } else if (kind == "err") {
             ++n.errors_seen;
             ++n.errors_by_operation[std::string(rest.substr(0, rest.find(':')))];

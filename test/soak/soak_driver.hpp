@@ -26,6 +26,7 @@ struct slot_acks {
     std::uint64_t last_global = 0;   ///< last acked settings value, global scope (0: none)
     std::uint64_t last_local = 0;
     std::uint64_t last_replaced = 0;  ///< last acked version of rep-<slot>.json
+    std::uint64_t last_state = 0;     ///< last acked counter in state.json
 };
 
 struct figures {
@@ -36,6 +37,7 @@ struct figures {
     std::uint64_t log_records = 0;  ///< acked appends, per record
     std::uint64_t settings_sets = 0;
     std::uint64_t replaces = 0;  ///< own file and shared file
+    std::uint64_t state_updates = 0;
     std::uint64_t in_process_faults = 0;
     std::uint64_t absorbed_faults = 0;  ///< in-process faults under an op that still succeeded
     std::uint64_t strace_workers = 0;

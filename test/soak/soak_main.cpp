@@ -35,10 +35,13 @@ void print(soak::figures const& n) {
     std::printf("  duration            %.1f s\n", n.seconds);
     std::printf("  workers             %d at a time, %llu processes started\n", n.workers,
                 static_cast<unsigned long long>(n.processes_started));
-    std::printf("  operations acked    %llu log records, %llu settings sets, %llu replaces\n",
-                static_cast<unsigned long long>(n.log_records),
-                static_cast<unsigned long long>(n.settings_sets),
-                static_cast<unsigned long long>(n.replaces));
+    std::printf(
+        "  operations acked    %llu log records, %llu settings sets, %llu state updates, %llu "
+        "replaces\n",
+        static_cast<unsigned long long>(n.log_records),
+        static_cast<unsigned long long>(n.settings_sets),
+        static_cast<unsigned long long>(n.state_updates),
+        static_cast<unsigned long long>(n.replaces));
     std::printf("  kills (SIGKILL)     %llu\n", static_cast<unsigned long long>(n.kills));
     std::printf("  faults injected     %llu in-process (fault_fs), %llu by strace (%llu workers)\n",
                 static_cast<unsigned long long>(n.in_process_faults),
@@ -49,7 +52,9 @@ void print(soak::figures const& n) {
     for (auto const& [op, count] : n.absorbed_by_fs_op) {
         std::printf(" %s %llu;", op.c_str(), static_cast<unsigned long long>(count));
     }
-    std::printf("\n  errors seen         %llu:", static_cast<unsigned long long>(n.errors_seen));
+    std::printf("\n  errors seen         %llu (faults injected - absorbed: %lld):",
+                static_cast<unsigned long long>(n.errors_seen),
+                static_cast<long long>(n.in_process_faults + n.strace_faults - n.absorbed_faults));
     for (auto const& [what, count] : n.errors_by_operation) {
         std::printf(" %s %llu;", what.c_str(), static_cast<unsigned long long>(count));
     }

@@ -14,12 +14,14 @@
 #include <persist/naming/sibling_temp.hpp>
 #include <persist/store/jsonl_log.hpp>
 #include <persist/store/settings_store.hpp>
+#include <persist/store/state_file.hpp>
 
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <cstdlib>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
@@ -58,6 +60,7 @@ int work(worker_config const& config, Fs fs, AfterOp after_op) {
     using file = persist::atomic_file<Fs, Durability, persist::sibling_temp>;
     using log_type = persist::basic_jsonl_log<file>;
     using settings_type = persist::basic_settings_store<file>;
+    using state_type = persist::basic_state_file<std::map<std::string, std::uint64_t>, file>;
 
     struct sigaction stop {};
     stop.sa_handler = detail::on_stop;
@@ -69,19 +72,29 @@ int work(worker_config const& config, Fs fs, AfterOp after_op) {
     file const af(fs);
     settings_type settings(config.dir / global_settings_name, config.dir / local_settings_name, {},
                            af);
+    state_type const state(config.dir / state_name, {}, af);
     std::optional<log_type> log;
-    auto const key = "/w" + std::to_string(config.slot);
+    auto const name = "w" + std::to_string(config.slot);  // settings "/w<slot>", state "w<slot>"
+    auto const key = "/" + name;
     auto seq = config.seq_base;
 
     while (!detail::stop_requested) {
         ++seq;
         auto const pick = random() % 10;
         bool ok = false;
-        if (pick < 5) {
+        if (pick < 4) {
             if (!log) {
                 auto opened = log_type::open(af, config.dir / log_name);
                 if (!opened) detail::report_error("log open", opened.error());
-                if (opened) log.emplace(std::move(*opened));
+                if (opened) {
+                    auto const& found = opened->recovery();
+                    if (found.corrupt_line_count != 0) {
+                        detail::send_line(
+                            "bad log open found " + std::to_string(found.corrupt_line_count) +
+                            " corrupt lines; first: " + found.corrupt_lines.front().detail);
+                    }
+                    log.emplace(std::move(*opened));
+                }
             }
             if (log) {
                 std::vector<boost::json::value> records;
@@ -102,7 +115,7 @@ int work(worker_config const& config, Fs fs, AfterOp after_op) {
                 }
                 seq += count - 1;
             }
-        } else if (pick < 7) {
+        } else if (pick < 6) {
             bool const global = random() % 2 == 0;
             auto set = settings.set(
                 global ? persist::settings_scope::global : persist::settings_scope::local, key,
@@ -113,6 +126,17 @@ int work(worker_config const& config, Fs fs, AfterOp after_op) {
                                   std::to_string(seq));
             } else {
                 detail::report_error("settings set", set.error());
+            }
+        } else if (pick < 7) {
+            auto updated = state.update([&](auto& counters) { counters[name] = seq; });
+            ok = updated.has_value();
+            if (ok) {
+                if (!updated->report.quarantined.empty()) {
+                    detail::send_line("bad state update: " + updated->report.summary());
+                }
+                detail::send_line("sta " + std::to_string(seq));
+            } else {
+                detail::report_error("state update", updated.error());
             }
         } else {
             bool const shared = pick == 9;
@@ -127,7 +151,7 @@ int work(worker_config const& config, Fs fs, AfterOp after_op) {
             }
         }
         after_op(ok);
-        ::usleep(static_cast<useconds_t>(random() % 2000));
+        ::usleep(static_cast<useconds_t>(random() % 4000));
     }
     return 0;
 }
