@@ -50,6 +50,7 @@ struct worker_process {
     std::string buffer;
     bool killed = false;
     bool stopping = false;
+    bool told_to_stop = false;
     std::filesystem::path strace_output;  ///< empty: not under strace
 };
 
@@ -291,8 +292,27 @@ private:
         if (candidates.empty()) return;
         auto* victim = candidates[random_() % candidates.size()];
         victim->killed = true;
-        ::kill(victim->worker, SIGKILL);
-        ++run_.numbers.kills;
+        if (signal_worker(*victim, SIGKILL)) ++run_.numbers.kills;
+    }
+
+    /// Sends sig to p's worker, unless its pid may belong to another
+    /// process now: a worker under strace is strace's child, reaped by
+    /// strace as soon as it exits, so its pid is ours only while its parent
+    /// is still the strace we started.
+    static bool signal_worker(worker_process const& p, int sig) {
+        if (!p.strace_output.empty()) {
+            std::ifstream stat("/proc/" + std::to_string(p.worker) + "/stat");
+            std::string line;
+            std::getline(stat, line);
+            auto const after_name = line.rfind(')');
+            if (after_name == std::string::npos) return false;
+            std::istringstream fields(line.substr(after_name + 1));
+            char state = 0;
+            pid_t parent = -1;
+            fields >> state >> parent;
+            if (parent != p.child) return false;
+        }
+        return ::kill(p.worker, sig) == 0;
     }
 
     void stop_all() {
@@ -300,8 +320,9 @@ private:
             p.stopping = true;
         while (!processes_.empty()) {
             for (auto& p : processes_) {
-                if (p.worker > 0 && !p.killed) {
-                    ::kill(p.worker, SIGTERM);
+                if (p.worker > 0 && !p.killed && !p.told_to_stop) {
+                    p.told_to_stop = true;
+                    (void)signal_worker(p, SIGTERM);
                 }
             }
             pump(clock_type::now() + std::chrono::milliseconds(50));

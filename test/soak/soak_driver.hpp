@@ -47,6 +47,7 @@ struct figures {
     std::map<std::string, std::uint64_t> absorbed_by_fs_op;
     std::uint64_t torn_tails = 0;  ///< quarantine files left by the log's recoveries
     std::uint64_t stale_temps_swept = 0;
+    std::uint64_t temps_kept_pid_reused = 0;  ///< their worker's pid belongs to another process now
     std::uint64_t log_records_found = 0;
     std::vector<std::string> violations;
 };

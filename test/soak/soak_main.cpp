@@ -62,8 +62,9 @@ void print(soak::figures const& n) {
                 static_cast<unsigned long long>(n.log_records_found));
     std::printf("  torn tails          %llu quarantined by the log's recovery\n",
                 static_cast<unsigned long long>(n.torn_tails));
-    std::printf("  stale temps swept   %llu\n",
-                static_cast<unsigned long long>(n.stale_temps_swept));
+    std::printf("  stale temps swept   %llu (%llu kept: their pid is another process's now)\n",
+                static_cast<unsigned long long>(n.stale_temps_swept),
+                static_cast<unsigned long long>(n.temps_kept_pid_reused));
     std::printf("  violations          %zu\n", n.violations.size());
     std::size_t shown = 0;
     for (auto const& v : n.violations) {
