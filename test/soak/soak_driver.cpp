@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -131,19 +132,18 @@ private:
             auto const& plan = strace_plans[random_() % strace_plans.size()];
             auto const first = plan.first_at_least + random_() % 100;
             auto const every = 20 + random_() % 200;
-            args = {"strace",
-                    "-f",
-                    "-qq",
-                    "-Z",
-                    "-e",
-                    "signal=none",
-                    "-o",
-                    process.strace_output.string(),
-                    "-e",
-                    "trace=" + std::string(plan.syscalls),
-                    "-e",
-                    "inject=" + std::string(plan.syscalls) + ":error=" + std::string(plan.error) +
-                        ":when=" + std::to_string(first) + "+" + std::to_string(every)};
+            auto const injection = std::string(plan.syscalls) +
+                                   ":error=" + std::string(plan.error) +
+                                   ":when=" + std::to_string(first) + "+" + std::to_string(every);
+            // LeakSanitizer refuses to run under ptrace: in a sanitizer
+            // build it would fail every traced worker's exit.
+            auto const* asan_options = std::getenv("ASAN_OPTIONS");
+            auto const no_leak_check =
+                "ASAN_OPTIONS=" + std::string(asan_options ? asan_options : "") + ":detect_leaks=0";
+            args = {"strace", "-f", "-qq", "-Z", "-e", "signal=none", "-E", no_leak_check};
+            args.insert(args.end(), {"-o", process.strace_output.string()});
+            args.insert(args.end(), {"-e", "trace=" + std::string(plan.syscalls)});
+            args.insert(args.end(), {"-e", "inject=" + injection});
             ++run_.numbers.strace_workers;
         }
         args.insert(args.end(), {self_.string(), "--worker", "--dir", data_.string(), "--slot",
