@@ -1,4 +1,4 @@
-// jsonl_log: the contract over the policy matrix, one write and one sync
+// jsonl_log: the contract over the store matrix, one write and one sync
 // per append, group commit across threads, appends from several processes,
 // and what failures leave behind.
 #include <persist/store/jsonl_log.hpp>
@@ -83,7 +83,7 @@ json::value numbered(int writer, int n, std::size_t padding = 40) {
 
 BOOST_AUTO_TEST_SUITE(jsonl_log_contract)
 
-BOOST_AUTO_TEST_CASE_TEMPLATE(appends_reads_compacts_rewrites_and_rotates, Combo, policy_matrix) {
+BOOST_AUTO_TEST_CASE_TEMPLATE(appends_reads_compacts_rewrites_and_rotates, Combo, store_matrix) {
     matrix_fixture<Combo> f;
     using log_type = basic_jsonl_log<typename Combo::atomic_file_type>;
     auto const path = f.env.root() / "events.jsonl";
@@ -145,7 +145,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(appends_reads_compacts_rewrites_and_rotates, Combo
     BOOST_TEST(temp_files_in(f.env.fs, f.env.temp_root()).empty());
 }
 
-BOOST_AUTO_TEST_CASE_TEMPLATE(rewrite_mode_appends_through_atomic_file, Combo, policy_matrix) {
+BOOST_AUTO_TEST_CASE_TEMPLATE(rewrite_mode_appends_through_atomic_file, Combo, store_matrix) {
     matrix_fixture<Combo> f;
     using log_type = basic_jsonl_log<typename Combo::atomic_file_type>;
     auto const path = f.env.root() / "naive.jsonl";

@@ -1,4 +1,4 @@
-// The settings store: its contract over every cell of the policy matrix,
+// The settings store: its contract over every cell of the store matrix,
 // then its logic (merge, pointers, typed access, validation, the cache) and
 // its behaviour between real processes on posix_fs.
 #include <persist/store/settings_store.hpp>
@@ -192,7 +192,7 @@ std::size_t keys_present(json::value const& doc) {
 BOOST_AUTO_TEST_SUITE(settings_store_contract)
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(writes_formatted_private_file_and_reads_it_back, Combo,
-                              policy_matrix) {
+                              store_matrix) {
     matrix_fixture<Combo> f;
     auto const global = f.env.root() / "global.json";
     auto const local = f.env.root() / "project" / "local.json";
@@ -220,7 +220,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(writes_formatted_private_file_and_reads_it_back, C
                json::parse(R"({"ui": {"theme": "light", "font": {"size": 14}}})"));
 }
 
-BOOST_AUTO_TEST_CASE_TEMPLATE(keeps_backup_of_previous_version, Combo, policy_matrix) {
+BOOST_AUTO_TEST_CASE_TEMPLATE(keeps_backup_of_previous_version, Combo, store_matrix) {
     matrix_fixture<Combo> f;
     auto const file = f.env.root() / "settings.json";
     settings_options options;
@@ -234,7 +234,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(keeps_backup_of_previous_version, Combo, policy_ma
     BOOST_TEST(content_of(f.env.fs, file) == "{\n  \"n\": 2\n}\n");
 }
 
-BOOST_AUTO_TEST_CASE_TEMPLATE(corrupt_file_is_never_overwritten, Combo, policy_matrix) {
+BOOST_AUTO_TEST_CASE_TEMPLATE(corrupt_file_is_never_overwritten, Combo, store_matrix) {
     matrix_fixture<Combo> f;
     auto const file = f.env.root() / "settings.json";
     BOOST_TEST_REQUIRE(f.make().replace(file, hand_edited).has_value());

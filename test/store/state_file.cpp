@@ -1,4 +1,4 @@
-// state_file: its contract over the policy matrix, then every recovery path,
+// state_file: its contract over the store matrix, then every recovery path,
 // migrations, the lock, and a fault sweep on the real kernel.
 #include <persist/store/state_file.hpp>
 
@@ -136,13 +136,13 @@ struct saved_twice {
 }  // namespace
 
 // ---------------------------------------------------------------------------
-// The contract, on every cell of the policy matrix. Kept to two cases: each
+// The contract, on every cell of the store matrix. Kept to two cases: each
 // one instantiates the whole store once per cell.
 
 BOOST_AUTO_TEST_SUITE(state_file_contract)
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(round_trips_and_keeps_the_previous_version_as_backup, Combo,
-                              policy_matrix) {
+                              store_matrix) {
     matrix_fixture<Combo> f;
     auto const file = f.env.root() / "app" / "state.json";
     basic_state_file<session, typename Combo::atomic_file_type> state(file, {}, f.make());
@@ -173,7 +173,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(round_trips_and_keeps_the_previous_version_as_back
 }
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(quarantines_a_corrupt_file_and_restores_the_backup, Combo,
-                              policy_matrix) {
+                              store_matrix) {
     matrix_fixture<Combo> f;
     auto const file = f.env.root() / "state.json";
     auto const raw = f.make();
