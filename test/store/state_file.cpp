@@ -1,111 +1,33 @@
-// state_file: its contract over the store matrix, then every recovery path,
-// migrations, the lock, and a fault sweep on the real kernel.
+// state_file: its contract over the store matrix, then its behaviour, every
+// recovery path, migrations and update, a fault sweep and crashes.
+// Processes updating at once are in test/concurrency/state_file.cpp.
 #include <persist/store/state_file.hpp>
 
 #include "support/crash_harness.hpp"
 #include "support/fs_inspect.hpp"
 #include "support/policy_matrix.hpp"
+#include "support/sample_session.hpp"
 #include "support/temp_directory.hpp"
 
 #include <persist/durability/no_sync.hpp>
 #include <persist/fs/fault_fs.hpp>
 #include <persist/fs/memory_fs.hpp>
 
-#include <boost/describe/class.hpp>
-#include <boost/describe/enum.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cmath>
 #include <limits>
-#include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace state_test {
-
-enum class activity { idle, editing, building };
-BOOST_DESCRIBE_ENUM(activity, idle, editing, building)
-
-struct window {
-    int width = 800;
-    int height = 600;
-    friend bool operator==(window const&, window const&) = default;
-};
-BOOST_DESCRIBE_STRUCT(window, (), (width, height))
-
-struct session {
-    std::string name = "default";
-    window main_window;
-    std::vector<std::string> open_files;
-    std::map<std::string, int> cursor_by_file;
-    std::optional<std::string> last_error;
-    activity current = activity::idle;
-    std::uint64_t counter = 0;
-    double zoom = 1.0;
-    friend bool operator==(session const&, session const&) = default;
-};
-BOOST_DESCRIBE_STRUCT(session, (),
-                      (name, main_window, open_files, cursor_by_file, last_error, current, counter,
-                       zoom))
-
-}  // namespace state_test
-
 namespace persist::test {
 
-using namespace state_test;
 using namespace std::string_literals;
 namespace json = boost::json;
 
 namespace {
-
-session sample(std::uint64_t n) {
-    session s;
-    s.name = "session " + std::to_string(n);
-    s.main_window = {1000 + static_cast<int>(n), 700};
-    s.open_files = {"/src/main.cpp", "/src/file" + std::to_string(n) + ".hpp"};
-    s.cursor_by_file = {{"/src/main.cpp", static_cast<int>(n) * 10}};
-    if (n % 2 == 1) s.last_error = "error " + std::to_string(n);
-    s.current = activity::editing;
-    s.counter = n;
-    s.zoom = 1.5;
-    return s;
-}
-
-constexpr std::string_view garbage = "{\"version\": 1, \"state\": {\"name\": \"torn\n";
-
-std::chrono::system_clock::time_point fixed_time() {
-    using namespace std::chrono;
-    return sys_days(year(2026) / 11 / 21) + hours(21) + minutes(40) + seconds(3);
-}
-
-state_file_options fixed_clock_options(std::uint64_t version = 1) {
-    state_file_options options;
-    options.version = version;
-    options.clock = fixed_time;
-    return options;
-}
-
-/// The names in dir that start with prefix.
-template <class Fs>
-std::vector<std::string> entries_starting(Fs fs, std::filesystem::path const& dir,
-                                          std::string_view prefix) {
-    auto names = entries_of(fs, dir);
-    std::erase_if(names, [&](std::string const& n) { return !n.starts_with(prefix); });
-    return names;
-}
-
-/// Writes bytes at path as they are: what a foreign writer or a bad disk leaves.
-template <class AtomicFile>
-void plant(AtomicFile const& af, std::filesystem::path const& path, std::string_view bytes) {
-    BOOST_TEST_REQUIRE(af.replace(path, bytes).has_value());
-}
 
 /// A directory with a state file that has been saved twice: the file holds
 /// sample(2) and the backup sample(1).
@@ -620,55 +542,6 @@ BOOST_AUTO_TEST_SUITE_END()
 // ---------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_SUITE(state_file_update)
-
-BOOST_AUTO_TEST_CASE(processes_updating_at_once_lose_no_update_and_readers_never_see_defaults) {
-    temp_directory dir;
-    auto const file = dir / "deep" / "counter.json";  // update() creates the directory
-    // The lock is under test, not durability: skip the fsyncs.
-    using fast_state = basic_state_file<session, atomic_file<posix_fs, no_sync, sibling_temp>>;
-    constexpr int writers = 4;
-    constexpr int rounds = 50;
-    BOOST_TEST_REQUIRE(fast_state(file).update([](session&) {}).has_value());
-
-    std::vector<pid_t> children;
-    for (int w = 0; w < writers; ++w) {
-        pid_t const pid = ::fork();
-        BOOST_TEST_REQUIRE(pid >= 0);
-        if (pid == 0) {
-            fast_state state(file);
-            bool ok = true;
-            for (int r = 0; r < rounds && ok; ++r)
-                ok = state.update([](session& s) { ++s.counter; }).has_value();
-            ::_exit(ok ? 0 : 1);
-        }
-        children.push_back(pid);
-    }
-    pid_t const reader = ::fork();
-    BOOST_TEST_REQUIRE(reader >= 0);
-    if (reader == 0) {
-        // Exit 0 once the last update is seen; 2 if a load was ever not a
-        // plain load of a whole document, or went backwards.
-        fast_state state(file);
-        std::uint64_t seen = 0;
-        for (;;) {
-            auto const l = state.load();
-            if (!l || l->report.outcome != load_outcome::loaded || l->state.counter < seen)
-                ::_exit(2);
-            seen = l->state.counter;
-            if (seen == writers * rounds) ::_exit(0);
-        }
-    }
-    children.push_back(reader);
-    for (pid_t const child : children) {
-        int status = 0;
-        BOOST_TEST_REQUIRE(::waitpid(child, &status, 0) == child);
-        BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0),
-                   "child " << child << " status " << status);
-    }
-    auto const final_state = fast_state(file).load();
-    BOOST_TEST_REQUIRE(final_state.has_value());
-    BOOST_TEST(final_state->state.counter == std::uint64_t{writers * rounds});
-}
 
 BOOST_AUTO_TEST_CASE(a_refused_or_throwing_update_saves_nothing) {
     temp_directory dir;
