@@ -6,6 +6,7 @@
 #include "support/fail_nth_fs.hpp"
 #include "support/fs_inspect.hpp"
 #include "support/policy_matrix.hpp"
+#include "support/stale_temps.hpp"
 #include "support/temp_directory.hpp"
 
 #include <persist/durability/data_sync.hpp>
@@ -301,6 +302,31 @@ BOOST_AUTO_TEST_CASE(a_directory_is_not_a_log) {
     auto opened = log_on<no_sync>::open(dir.path());
     BOOST_TEST_REQUIRE(!opened);
     BOOST_TEST((opened.error().stage() == stage::validate));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(jsonl_log_stale_temps)
+
+BOOST_AUTO_TEST_CASE(open_removes_only_stale_temps_unless_told_not_to) {
+    temp_directory dir;
+    auto const path = dir / "log.jsonl";
+    pid_t const gone = dead_pid();
+    auto const stale = dir / temp_name_for(gone, "log.jsonl");
+    auto const live = dir / temp_name_for(::getpid(), "log.jsonl");
+    auto const lookalike = dir / (".log.jsonl.tmp-" + std::to_string(gone) + "-backup");
+    for (auto const& p : {stale, live, lookalike})
+        plant_leftover(p);
+
+    jsonl_log_options keep;
+    keep.stale_temps.enabled = false;
+    BOOST_TEST_REQUIRE(log_on<no_sync>::open(path, keep).has_value());
+    BOOST_TEST(std::filesystem::exists(stale));
+
+    BOOST_TEST_REQUIRE(log_on<no_sync>::open(path).has_value());
+    BOOST_TEST(!std::filesystem::exists(stale));
+    BOOST_TEST(content_of(posix_fs{}, live) == "leftover");
+    BOOST_TEST(content_of(posix_fs{}, lookalike) == "leftover");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

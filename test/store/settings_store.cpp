@@ -8,6 +8,7 @@
 #include "support/lock_probe_fs.hpp"
 #include "support/policy_matrix.hpp"
 #include "support/settings_files.hpp"
+#include "support/stale_temps.hpp"
 
 #include <persist/durability/no_sync.hpp>
 #include <persist/fs/counting_fs.hpp>
@@ -368,6 +369,39 @@ BOOST_AUTO_TEST_CASE(a_failed_step_leaves_the_file_whole_and_the_lock_free) {
     BOOST_TEST((unsynced.error().stage() == stage::sync_directory));
     BOOST_TEST(store.get("/v").value() == json::value("new"));
     BOOST_TEST(!probe.locked_by_someone());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(settings_store_stale_temps)
+
+BOOST_AUTO_TEST_CASE(constructor_removes_only_stale_temps_of_both_scopes_unless_told_not_to) {
+    posix_files files;
+    pid_t const gone = dead_pid();
+    std::vector<std::filesystem::path> stale, kept;
+    for (auto const& file : {files.global, files.local}) {
+        auto const dir = file.parent_path();
+        std::filesystem::create_directories(dir);
+        stale.push_back(dir / temp_name_for(gone, "settings.json"));
+        kept.push_back(dir / temp_name_for(::getpid(), "settings.json"));
+        kept.push_back(dir / (".settings.json.tmp-" + std::to_string(gone) + "-backup"));
+    }
+    for (auto const& p : stale)
+        plant_leftover(p);
+    for (auto const& p : kept)
+        plant_leftover(p);
+
+    settings_options keep;
+    keep.stale_temps.enabled = false;
+    { settings_store const untouched(files.global, files.local, keep); }
+    for (auto const& p : stale)
+        BOOST_TEST(std::filesystem::exists(p), p);
+
+    settings_store const store(files.global, files.local);
+    for (auto const& p : stale)
+        BOOST_TEST(!std::filesystem::exists(p), p);
+    for (auto const& p : kept)
+        BOOST_TEST(on_disk(p) == "leftover", p);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

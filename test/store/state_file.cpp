@@ -7,6 +7,7 @@
 #include "support/fs_inspect.hpp"
 #include "support/policy_matrix.hpp"
 #include "support/sample_session.hpp"
+#include "support/stale_temps.hpp"
 #include "support/temp_directory.hpp"
 
 #include <persist/durability/no_sync.hpp>
@@ -583,6 +584,34 @@ BOOST_AUTO_TEST_CASE(update_recovers_first_then_applies_the_change) {
     auto const quarantined = entries_starting(posix_fs{}, dir.path(), "s.json.corrupt-");
     BOOST_TEST_REQUIRE(quarantined.size() == 1u);
     BOOST_TEST(content_of(posix_fs{}, dir / quarantined[0]) == garbage);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(state_file_stale_temps)
+
+BOOST_AUTO_TEST_CASE(constructor_removes_only_stale_temps_unless_told_not_to) {
+    temp_directory dir;
+    pid_t const gone = dead_pid();
+    auto const stale = dir / temp_name_for(gone, "state.json");
+    auto const stale_backup = dir / temp_name_for(gone, "state.json.bak");
+    auto const live = dir / temp_name_for(::getpid(), "state.json");
+    auto const young = dir / temp_name_for(gone, "young.json");
+    auto const lookalike = dir / (".state.json.tmp-" + std::to_string(gone) + "-backup");
+    for (auto const& p : {stale, stale_backup, live, lookalike})
+        plant_leftover(p);
+    plant_leftover(young, 0);
+
+    auto keep = fixed_clock_options();
+    keep.stale_temps.enabled = false;
+    { state_file<session> const untouched(dir / "state.json", keep); }
+    BOOST_TEST(std::filesystem::exists(stale));
+
+    state_file<session> const state(dir / "state.json");
+    BOOST_TEST(!std::filesystem::exists(stale));
+    BOOST_TEST(!std::filesystem::exists(stale_backup));
+    for (auto const& p : {live, young, lookalike})
+        BOOST_TEST(content_of(posix_fs{}, p) == "leftover", p);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
