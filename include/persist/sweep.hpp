@@ -3,6 +3,7 @@
 #ifndef PERSIST_SWEEP_HPP
 #define PERSIST_SWEEP_HPP
 
+#include <persist/detail/naming_steps.hpp>
 #include <persist/detail/temp_name.hpp>
 #include <persist/fs/posix_fs.hpp>
 
@@ -10,6 +11,8 @@
 
 #include <cerrno>
 #include <chrono>
+#include <concepts>
+#include <cstddef>
 #include <vector>
 
 namespace persist {
@@ -81,6 +84,51 @@ result<sweep_report> sweep_stale_temps(Fs& fs, std::filesystem::path const& dir,
 inline result<sweep_report> sweep_stale_temps(std::filesystem::path const& dir, sweep_options options = {}) {
     posix_fs fs;
     return sweep_stale_temps(fs, dir, options);
+}
+
+/// What a store does about stale temps when it opens: basic_jsonl_log::open
+/// and the basic_settings_store and basic_state_file constructors.
+struct open_sweep_options {
+    /// Sweep on open. false: stale temps stay until someone calls
+    /// sweep_stale_temps().
+    bool enabled = true;
+    /// For each sweep; its min_age keeps the temps of writers in other pid
+    /// namespaces that may still run.
+    sweep_options sweep;
+};
+
+/// Sweeps the directories where af's naming policy leaves named temps for
+/// target: target's directory (sibling_temp's temps; anonymous_temp's where
+/// O_TMPFILE is unsupported and it falls back to named temps; temp_dir's
+/// copy when its directory is on another device), and a temp_dir's own
+/// directory. Goes through af's Fs, so it works on memory_fs too.
+///
+/// Best effort, never an error: a directory that cannot be listed (missing
+/// yet) or a temp that cannot be removed is left as it is, and the next
+/// open tries again. Call sweep_stale_temps() to see such errors. Returns
+/// how many temps it removed; 0 if options.enabled is false.
+template <class AtomicFile>
+std::size_t sweep_stale_temps_for(AtomicFile const& af, std::filesystem::path const& target,
+                                  open_sweep_options const& options) noexcept {
+    if (!options.enabled) return 0;
+    std::size_t removed = 0;
+    try {
+        auto const sweep_one = [&](std::filesystem::path const& dir) {
+            if (auto swept = sweep_stale_temps(af.fs(), dir, options.sweep)) {
+                removed += swept->removed.size();
+            }
+        };
+        auto const target_dir = detail::directory_of(target);
+        sweep_one(target_dir);
+        if constexpr (requires(typename AtomicFile::naming_type const& naming) {
+                          { naming.directory() } -> std::convertible_to<std::filesystem::path>;
+                      }) {
+            auto const& temp_directory = af.naming().directory();
+            if (temp_directory != target_dir) sweep_one(temp_directory);
+        }
+    } catch (...) {  // std::bad_alloc: a sweep is never worth failing an open
+    }
+    return removed;
 }
 
 }  // namespace persist

@@ -101,7 +101,9 @@ int repair_command(std::span<char const* const> words) {
     arguments const args(words, {"durability"}, {});
     std::filesystem::path const log = args.expect(1, "LOG")[0];
     return with_tier(args, [&]<class Durability>() {
-        auto opened = log_type<Durability>::open(log);
+        jsonl_log_options options;
+        options.stale_temps.enabled = false;  // swept below, where each removal is reported
+        auto opened = log_type<Durability>::open(log, options);
         if (!opened) return report(opened.error());
         auto const& r = opened->recovery();
         report_recovery(log, r, std::cout);

@@ -7,7 +7,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include <set>
-#include <thread>
 
 namespace persist::test {
 namespace {
@@ -304,26 +303,6 @@ BOOST_AUTO_TEST_CASE(pending_operations_describe_themselves) {
     BOOST_TEST(lines[0].find("create /work/a") != std::string::npos);
     BOOST_TEST(lines[1].find("write 3 bytes at 0 to /work/a") != std::string::npos);
     BOOST_TEST(lines[2].find("rename /work/a -> /work/b") != std::string::npos);
-}
-
-BOOST_AUTO_TEST_CASE(copies_share_one_filesystem_across_threads) {
-    fs_environment<memory_fs> env;
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 4; ++t) {
-        threads.emplace_back([fs = env.fs, t]() mutable {
-            for (int i = 0; i < 50; ++i) {
-                auto const name = "/work/t" + std::to_string(t) + "-" + std::to_string(i);
-                auto h = fs.create_exclusive(name, 0644);
-                if (!h) continue;
-                (void)fs.write(*h, bytes_of(name));
-                (void)fs.close(*h);
-            }
-        });
-    }
-    for (auto& t : threads)
-        t.join();
-    BOOST_TEST(entries_of(env.fs, "/work").size() == 200u);
-    BOOST_TEST(content_of(env.fs, "/work/t3-49") == "/work/t3-49");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,11 +1,12 @@
-// jsonl_log: the contract over the policy matrix, one write and one sync
-// per append, group commit across threads, appends from several processes,
-// and what failures leave behind.
+// jsonl_log: the contract over the store matrix, one write and one sync
+// per append, and what failures leave behind. Group commit across threads
+// and appends from several processes are in test/concurrency/jsonl_log.cpp.
 #include <persist/store/jsonl_log.hpp>
 
 #include "support/fail_nth_fs.hpp"
 #include "support/fs_inspect.hpp"
 #include "support/policy_matrix.hpp"
+#include "support/stale_temps.hpp"
 #include "support/temp_directory.hpp"
 
 #include <persist/durability/data_sync.hpp>
@@ -17,18 +18,11 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
-#include <boost/json/value_to.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
 #include <fstream>
 #include <limits>
 #include <map>
-#include <set>
-#include <thread>
 
 namespace persist::test {
 namespace {
@@ -52,38 +46,11 @@ struct event {
 };
 BOOST_DESCRIBE_STRUCT(event, (), (kind, id))
 
-/// Checks that the log holds, for each writer w < writers, the records
-/// {"w":w,"n":0..per_writer-1} exactly once and in order, and nothing else.
-template <class Log>
-void check_every_record_once_in_order(Log const& log, int writers, int per_writer) {
-    auto records = log.read_all();  // strict: every line parses
-    BOOST_TEST_REQUIRE(records.has_value(), records.error().message());
-    BOOST_TEST(records->size() == static_cast<std::size_t>(writers * per_writer));
-    std::vector<int> next(static_cast<std::size_t>(writers), 0);
-    int out_of_order = 0;
-    for (auto const& record : *records) {
-        auto const w = json::value_to<std::size_t>(record.at("w"));
-        auto const n = json::value_to<int>(record.at("n"));
-        BOOST_TEST_REQUIRE(w < next.size());
-        if (n != next[w]) ++out_of_order;
-        next[w] = n + 1;
-    }
-    BOOST_TEST(out_of_order == 0);
-    for (auto n : next)
-        BOOST_TEST(n == per_writer);
-}
-
-json::value numbered(int writer, int n, std::size_t padding = 40) {
-    return json::object{{"w", writer},
-                        {"n", n},
-                        {"pad", std::string(padding, static_cast<char>('a' + writer % 26))}};
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(jsonl_log_contract)
 
-BOOST_AUTO_TEST_CASE_TEMPLATE(appends_reads_compacts_rewrites_and_rotates, Combo, policy_matrix) {
+BOOST_AUTO_TEST_CASE_TEMPLATE(appends_reads_compacts_rewrites_and_rotates, Combo, store_matrix) {
     matrix_fixture<Combo> f;
     using log_type = basic_jsonl_log<typename Combo::atomic_file_type>;
     auto const path = f.env.root() / "events.jsonl";
@@ -145,7 +112,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(appends_reads_compacts_rewrites_and_rotates, Combo
     BOOST_TEST(temp_files_in(f.env.fs, f.env.temp_root()).empty());
 }
 
-BOOST_AUTO_TEST_CASE_TEMPLATE(rewrite_mode_appends_through_atomic_file, Combo, policy_matrix) {
+BOOST_AUTO_TEST_CASE_TEMPLATE(rewrite_mode_appends_through_atomic_file, Combo, store_matrix) {
     matrix_fixture<Combo> f;
     using log_type = basic_jsonl_log<typename Combo::atomic_file_type>;
     auto const path = f.env.root() / "naive.jsonl";
@@ -163,9 +130,7 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(jsonl_log_io)
 
-using durability_tiers_list = std::tuple<no_sync, data_sync, file_sync, full_sync>;
-
-BOOST_AUTO_TEST_CASE_TEMPLATE(one_write_and_one_sync_per_batch, Durability, durability_tiers_list) {
+BOOST_AUTO_TEST_CASE_TEMPLATE(one_write_and_one_sync_per_batch, Durability, durability_tiers) {
     temp_directory dir;
     counting_fs<> fs;
     auto const path = dir / "log.jsonl";
@@ -212,113 +177,6 @@ BOOST_AUTO_TEST_CASE(rewrite_mode_rewrites_the_whole_file_per_append) {
     BOOST_TEST(fs.count(fs_op::rename) == 4u);
     BOOST_TEST(fs.count(fs_op::open_append) == 0u);
     BOOST_TEST(log.read_all().value().size() == 4u);
-}
-
-BOOST_AUTO_TEST_CASE(group_commit_shares_syncs_among_8_threads) {
-    temp_directory dir;
-    counting_fs<> fs;
-    auto log = log_on<data_sync, counting_fs<>>::open(
-                   atomic_file<counting_fs<>, data_sync, sibling_temp>(fs), dir / "log.jsonl")
-                   .value();
-    fs.reset();
-    constexpr int threads = 8;
-    constexpr int appends = 1000;
-    std::atomic<int> failures{0};
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) {
-        pool.emplace_back([&, t] {
-            for (int n = 0; n < appends; ++n) {
-                if (!log.append(numbered(t, n))) ++failures;
-            }
-        });
-    }
-    for (auto& thread : pool)
-        thread.join();
-    BOOST_TEST(failures.load() == 0);
-    check_every_record_once_in_order(log, threads, appends);
-    // Each group: one write, then one sync; fewer groups than appends.
-    auto const writes = fs.count(fs_op::write);
-    auto const syncs = fs.count(fs_op::sync_data);
-    BOOST_TEST(syncs >= 1u);
-    BOOST_TEST(syncs < static_cast<std::size_t>(threads * appends));
-    BOOST_TEST(writes == syncs);
-    BOOST_TEST(syncs == log.sync_count());
-    BOOST_TEST_MESSAGE("group commit: " << syncs << " writes and fdatasync calls for "
-                                        << threads * appends << " appends");
-}
-
-BOOST_AUTO_TEST_CASE(processes_append_without_interleaving) {
-    temp_directory dir;
-    auto const path = dir / "shared.jsonl";
-    constexpr int processes = 4;
-    constexpr int appends = 500;
-    std::vector<pid_t> children;
-    for (int p = 0; p < processes; ++p) {
-        std::fflush(nullptr);  // nothing buffered is written twice
-        pid_t const child = ::fork();
-        BOOST_TEST_REQUIRE(child != -1);
-        if (child == 0) {
-            int status = 0;
-            auto log = log_on<no_sync>::open(path);
-            if (!log) ::_exit(2);
-            for (int n = 0; n < appends && status == 0; ++n) {
-                if (!log->append(numbered(p, n, 200))) status = 3;
-            }
-            ::_exit(status);
-        }
-        children.push_back(child);
-    }
-    for (pid_t child : children) {
-        int status = 0;
-        BOOST_TEST_REQUIRE(::waitpid(child, &status, 0) == child);
-        BOOST_TEST(WIFEXITED(status));
-        BOOST_TEST(WEXITSTATUS(status) == 0);
-    }
-    auto log = log_on<no_sync>::open(path).value();
-    BOOST_TEST(log.recovery().clean());
-    check_every_record_once_in_order(log, processes, appends);
-}
-
-BOOST_AUTO_TEST_CASE(recovery_never_cuts_an_in_flight_append) {
-    // Two processes append 256 KiB records while a third opens the log again
-    // and again. A write that big is visible half-done to an unlocked reader;
-    // the lock makes recovery wait for it instead of quarantining it.
-    temp_directory dir;
-    auto const path = dir / "busy.jsonl";
-    constexpr int appenders = 2;
-    constexpr int appends = 20;
-    std::vector<pid_t> children;
-    for (int p = 0; p <= appenders; ++p) {
-        std::fflush(nullptr);  // nothing buffered is written twice
-        pid_t const child = ::fork();
-        BOOST_TEST_REQUIRE(child != -1);
-        if (child == 0) {
-            int status = 0;
-            if (p < appenders) {
-                auto log = log_on<no_sync>::open(path);
-                if (!log) ::_exit(2);
-                for (int n = 0; n < appends && status == 0; ++n) {
-                    if (!log->append(numbered(p, n, 256 * 1024))) status = 3;
-                }
-            } else {
-                for (int round = 0; round < 20 && status == 0; ++round) {
-                    auto log = log_on<no_sync>::open(path);
-                    if (!log || !log->recovery().clean()) status = 4;
-                }
-            }
-            ::_exit(status);
-        }
-        children.push_back(child);
-    }
-    for (pid_t child : children) {
-        int status = 0;
-        BOOST_TEST_REQUIRE(::waitpid(child, &status, 0) == child);
-        BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0),
-                   "child exit status " << WEXITSTATUS(status));
-    }
-    auto names = entries_of(posix_fs{}, dir.path());
-    BOOST_TEST(names == (std::vector{"busy.jsonl"s, "busy.jsonl.lock"s}));  // nothing quarantined
-    check_every_record_once_in_order(log_on<no_sync>::open(path).value(), appenders, appends);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -444,6 +302,31 @@ BOOST_AUTO_TEST_CASE(a_directory_is_not_a_log) {
     auto opened = log_on<no_sync>::open(dir.path());
     BOOST_TEST_REQUIRE(!opened);
     BOOST_TEST((opened.error().stage() == stage::validate));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(jsonl_log_stale_temps)
+
+BOOST_AUTO_TEST_CASE(open_removes_only_stale_temps_unless_told_not_to) {
+    temp_directory dir;
+    auto const path = dir / "log.jsonl";
+    pid_t const gone = dead_pid();
+    auto const stale = dir / temp_name_for(gone, "log.jsonl");
+    auto const live = dir / temp_name_for(::getpid(), "log.jsonl");
+    auto const lookalike = dir / (".log.jsonl.tmp-" + std::to_string(gone) + "-backup");
+    for (auto const& p : {stale, live, lookalike})
+        plant_leftover(p);
+
+    jsonl_log_options keep;
+    keep.stale_temps.enabled = false;
+    BOOST_TEST_REQUIRE(log_on<no_sync>::open(path, keep).has_value());
+    BOOST_TEST(std::filesystem::exists(stale));
+
+    BOOST_TEST_REQUIRE(log_on<no_sync>::open(path).has_value());
+    BOOST_TEST(!std::filesystem::exists(stale));
+    BOOST_TEST(content_of(posix_fs{}, live) == "leftover");
+    BOOST_TEST(content_of(posix_fs{}, lookalike) == "leftover");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

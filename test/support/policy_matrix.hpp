@@ -35,6 +35,16 @@ struct combo {
 
 using policy_matrix = boost::mp11::mp_product<combo, fs_models, durability_tiers, naming_policies>;
 
+/// The matrix for the stores' contract tests: posix_fs and memory_fs only.
+/// fault_fs<memory_fs> with no fault armed is memory_fs by construction (it
+/// forwards every call), so its cells would run the memory_fs cells again at
+/// the cost of compiling every store once more per tier and naming. Stores
+/// under faults are covered by their own fault and crash suites;
+/// atomic_file, the core, keeps the full policy_matrix.
+using store_fs_models = std::tuple<posix_fs, memory_fs>;
+using store_matrix =
+    boost::mp11::mp_product<combo, store_fs_models, durability_tiers, naming_policies>;
+
 /// The naming policy N for an environment: temp_dir uses env.temp_root(),
 /// so its rename stays on one device.
 template <class N, class Env>

@@ -11,6 +11,7 @@
 #include <persist/naming/sibling_temp.hpp>
 #include <persist/store/jsonl_reader.hpp>
 #include <persist/store/jsonl_recovery.hpp>
+#include <persist/sweep.hpp>
 
 #include <boost/json/value.hpp>
 
@@ -39,6 +40,9 @@ struct jsonl_log_options {
     append_mode mode = append_mode::append;
     /// What opening does about malformed lines in the middle of the log.
     jsonl_corruption corruption = jsonl_corruption::report;
+    /// Opening removes the stale temps that compactions and rewrites of
+    /// killed processes left (see sweep_stale_temps_for).
+    open_sweep_options stale_temps;
 };
 
 /// What compact() kept and removed.

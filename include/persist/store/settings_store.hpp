@@ -9,6 +9,7 @@
 #include <persist/error.hpp>
 #include <persist/fs/posix_fs.hpp>
 #include <persist/naming/sibling_temp.hpp>
+#include <persist/sweep.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -56,6 +57,9 @@ struct settings_options {
     bool keep_backup = false;
     /// Runs on the new content of a scope before every write; empty: none.
     settings_validator validator;
+    /// The constructor removes the stale temps that writes of killed
+    /// processes left next to either file (see sweep_stale_temps_for).
+    open_sweep_options stale_temps;
 };
 
 /// Scoped JSON settings. Each scope is one file holding a JSON object; a
@@ -108,7 +112,8 @@ public:
     using atomic_file_type = AtomicFile;
     using fs_type = typename AtomicFile::fs_type;
 
-    /// Touches no file. Missing files are empty settings.
+    /// Touches no file but the stale temps it sweeps (options.stale_temps).
+    /// Missing files are empty settings.
     /// REQUIRES: global_file and local_file name different files.
     basic_settings_store(std::filesystem::path global_file, std::filesystem::path local_file,
                          settings_options options = {}, AtomicFile file = AtomicFile());

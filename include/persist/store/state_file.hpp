@@ -23,6 +23,7 @@
 #include <persist/error.hpp>
 #include <persist/fs/posix_fs.hpp>
 #include <persist/naming/sibling_temp.hpp>
+#include <persist/sweep.hpp>
 #include <persist/tolerant_conversion.hpp>
 
 #include <boost/json/value.hpp>
@@ -106,6 +107,9 @@ struct state_file_options {
     /// The time stamped into last_updated and quarantine names. Empty:
     /// std::chrono::system_clock::now.
     std::function<std::chrono::system_clock::time_point()> clock;
+    /// The constructor removes the stale temps that saves of killed
+    /// processes left (see sweep_stale_temps_for).
+    open_sweep_options stale_temps;
 };
 
 /// T's state in one file, written through an AtomicFile.

@@ -116,6 +116,7 @@ result<basic_jsonl_log<AtomicFile>> basic_jsonl_log<AtomicFile>::open(AtomicFile
             detail::create_parents<durability_type>(fs, s->path, detail::directory_of(s->path));
         if (!made) return made.error();
     }
+    (void)sweep_stale_temps_for(s->af, s->path, options.stale_temps);
     auto lock = detail::lock_file(fs, s->path);
     if (!lock) return lock.error();
     bool created = false;

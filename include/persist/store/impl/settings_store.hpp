@@ -49,7 +49,12 @@ basic_settings_store<AtomicFile>::basic_settings_store(std::filesystem::path glo
                                                        settings_options options, AtomicFile file)
     : files_{std::move(global_file), std::move(local_file)},
       options_(std::move(options)),
-      file_(configure(std::move(file), options_)) {}
+      file_(configure(std::move(file), options_)) {
+    (void)sweep_stale_temps_for(file_, files_[0], options_.stale_temps);
+    if (detail::directory_of(files_[1]) != detail::directory_of(files_[0])) {
+        (void)sweep_stale_temps_for(file_, files_[1], options_.stale_temps);
+    }
+}
 
 template <class AtomicFile>
 AtomicFile basic_settings_store<AtomicFile>::configure(AtomicFile file,

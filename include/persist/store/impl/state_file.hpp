@@ -62,6 +62,7 @@ basic_state_file<T, AtomicFile>::basic_state_file(std::filesystem::path file,
     BOOST_ASSERT(std::all_of(
         options_.migrations.begin(), options_.migrations.end(),
         [&](migration const& m) { return m.from_version < options_.version && m.upgrade; }));
+    (void)sweep_stale_temps_for(without_backup_, file_, options_.stale_temps);
 }
 
 template <class T, class AtomicFile>
