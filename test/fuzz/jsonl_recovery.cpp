@@ -10,12 +10,15 @@
 //  - recovering again changes nothing, byte for byte, and reports nothing;
 //  - a lenient reader over the recovered log, in small chunks, returns
 //    exactly the record lines (value, line number, offset, raw bytes) and
-//    reports exactly the others.
+//    reports exactly the others;
+//  - jsonl_log opens the recovered log without repairing it, and an append
+//    adds its line after the existing bytes, which stay as they were.
 #include "fuzz/fuzz_support.hpp"
 
 #include <persist/atomic_file.hpp>
 #include <persist/durability/no_sync.hpp>
 #include <persist/naming/sibling_temp.hpp>
+#include <persist/store/jsonl_log.hpp>
 #include <persist/store/jsonl_reader.hpp>
 #include <persist/store/jsonl_recovery.hpp>
 
@@ -159,5 +162,18 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     // The reader, in chunks small enough to cut lines and UTF-8 sequences.
     if (tail_is_record) lines.push_back({tail, head.size(), true});
     check_reader(fs, lines, 1 + size % 7);
+
+    auto log = basic_jsonl_log<memory_file>::open(file, log_path);
+    require(log.has_value(), "jsonl_log: cannot open the recovered log",
+            log ? "" : log.error().message());
+    require(!log->recovery().repaired() && log->recovery().corrupt_line_count == corrupt,
+            "jsonl_log: opening repaired a recovered log, or counted differently");
+    auto appended = log->append(boost::json::object{{"appended", size}});
+    require(appended.has_value(), "jsonl_log: append failed",
+            appended ? "" : appended.error().message());
+    auto const after_append = test::content_of(fs, log_path);
+    auto const expected_after = recovered + "{\"appended\":" + std::to_string(size) + "}\n";
+    require(after_append == expected_after, "jsonl_log: append changed the existing bytes",
+            expected_got(expected_after, after_append));
     return 0;
 }
