@@ -52,7 +52,7 @@ std::optional<json::value> scope_content(std::string_view bytes) {
 void check_merge(json::value const& merged, json::value const& global, json::value const& local,
                  std::string const& where) {
     if (!global.is_object() || !local.is_object()) {
-        require(merged == local, "merge: a non-object of local does not replace global's",
+        require(same_json(merged, local), "merge: a non-object of local does not replace global's",
                 where + ": " + expected_got(local, merged));
         return;
     }
@@ -65,7 +65,7 @@ void check_merge(json::value const& merged, json::value const& global, json::val
         require(it != m.end() && it->key() == key, "merge: global's key order is lost", where);
         auto const in_local = l.find(key);
         if (in_local == l.end()) {
-            require(it->value() == value, "merge: global's value changed",
+            require(same_json(it->value(), value), "merge: global's value changed",
                     where + "/" + std::string(key));
         } else {
             check_merge(it->value(), value, in_local->value(), where + "/" + std::string(key));
@@ -76,7 +76,7 @@ void check_merge(json::value const& merged, json::value const& global, json::val
         if (g.contains(key)) continue;
         require(it != m.end() && it->key() == key, "merge: local's new key missing or misplaced",
                 where);
-        require(it->value() == value, "merge: local's value changed",
+        require(same_json(it->value(), value), "merge: local's value changed",
                 where + "/" + std::string(key));
         ++it;
     }
@@ -99,7 +99,7 @@ void check_format_round_trip(json::value const& v) {
     require(!text.empty() && text.back() == '\n', "format_json: no trailing newline");
     auto again = parse_json(text, "fuzz");
     require(again.has_value(), "format_json wrote text that does not parse", text);
-    require(equal_but_for_double_rounding(*again, v),
+    require(same_json(*again, v, doubles::within_an_ulp),
             "format_json: the text parses to another value", expected_got(v, *again));
 }
 
@@ -108,16 +108,16 @@ void check_pointer_edits(json::value const& doc, std::string_view pointer, json:
     auto tokens = parse_json_pointer(pointer);
     auto set = doc;
     if (auto done = set_at_pointer(set, pointer, v); !done) {
-        require(set == doc, "set_at_pointer changed the document and failed",
+        require(same_json(set, doc), "set_at_pointer changed the document and failed",
                 done.error().message());
     } else if (tokens && (tokens->empty() || tokens->back() != "-")) {
         auto found = find_at_pointer(set, pointer);
-        require(found && **found == v, "set_at_pointer: the value is not at the pointer");
+        require(found && same_json(**found, v), "set_at_pointer: the value is not at the pointer");
     }
     auto erased = doc;
     auto gone = erase_at_pointer(erased, pointer);
     if (!gone || !*gone) {
-        require(erased == doc, "erase_at_pointer changed the document without erasing");
+        require(same_json(erased, doc), "erase_at_pointer changed the document without erasing");
     } else if (tokens && !tokens->empty()) {
         std::string parent_pointer(pointer.substr(0, pointer.rfind('/')));
         auto before = find_at_pointer(doc, parent_pointer);
@@ -146,7 +146,7 @@ void check_store(std::string_view global_bytes, std::string_view local_bytes,
     if (whole) {
         auto expected = *global;
         merge_json(expected, *local);
-        require(*whole == expected, "store: get(\"\") is not the merge",
+        require(same_json(*whole, expected), "store: get(\"\") is not the merge",
                 expected_got(expected, *whole));
     }
 
@@ -168,12 +168,13 @@ void check_store(std::string_view global_bytes, std::string_view local_bytes,
         require(local_after == format_json(*expected), "store: set wrote something else",
                 expected_got(format_json(*expected), local_after));
     } else {
-        require(*expected == *local, "store: set changed nothing but the value was not there");
+        require(same_json(*expected, *local),
+                "store: set changed nothing but the value was not there");
     }
     auto read_back = store.get(settings_scope::local, "");
     require(read_back.has_value(), "store: the file set wrote does not read back",
             read_back ? "" : read_back.error().message());
-    require(equal_but_for_double_rounding(*read_back, *expected),
+    require(same_json(*read_back, *expected, doubles::within_an_ulp),
             "store: the set value does not read back", expected_got(*expected, *read_back));
 }
 
