@@ -15,6 +15,7 @@ PERSIST_PACKAGES=(
     ninja-build
     g++
     clang-14
+    libclang-rt-14-dev
     jq
     python3
     strace

@@ -81,6 +81,39 @@ BOOST_AUTO_TEST_CASE(finds_values_json_text_cannot_hold) {
     BOOST_TEST(find_unrepresentable(bad_key).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(nesting_limit_is_the_one_parse_json_reads) {
+    // Found by the settings fuzzer: parse_json used Boost.JSON's default
+    // depth, 32, while find_unrepresentable had no limit, so a settings
+    // store wrote a 33-level document (set with a long pointer) and then
+    // refused to read its own file.
+    namespace json = boost::json;
+    auto objects_nested = [](std::size_t depth) {
+        json::value v = 1;
+        for (std::size_t i = 0; i < depth; ++i) {
+            json::object wrapper;
+            wrapper["k"] = std::move(v);
+            v = std::move(wrapper);
+        }
+        return v;
+    };
+    auto const deepest = objects_nested(json_max_depth);
+    BOOST_TEST(!find_unrepresentable(deepest).has_value());
+    BOOST_TEST(parse_json(format_json(deepest), "f").value() == deepest);
+
+    auto const too_deep = objects_nested(json_max_depth + 1);
+    BOOST_TEST(find_unrepresentable(too_deep, "root").value() ==
+               "root: nesting is deeper than 128");
+    BOOST_TEST(find_unrepresentable(too_deep).value() == "nesting is deeper than 128");
+    auto const refused = parse_json(format_json(too_deep), "f");
+    BOOST_TEST_REQUIRE(refused.has_error());
+    BOOST_TEST(refused.error().detail().ends_with("too deep"));
+
+    // Written one level down (state_file's "state"), one level less fits.
+    BOOST_TEST(find_unrepresentable(deepest, "state", 1).value() ==
+               "state: nesting is deeper than 127");
+    BOOST_TEST(!find_unrepresentable(objects_nested(json_max_depth - 1), "state", 1).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(utf8_check_matches_the_parser) {
     // Each byte sequence inside a JSON string: find_unrepresentable and the
     // parser must agree on whether it is valid.

@@ -23,6 +23,11 @@ struct text_position {
 /// The line and column of byte `offset` in text.
 PERSIST_DECL text_position position_of(std::string_view text, std::size_t offset) noexcept;
 
+/// How deeply arrays and objects may nest: parse_json accepts this many
+/// levels, and find_unrepresentable refuses more, so what a store writes it
+/// can read again. (Boost.JSON's own default, 32, is not used.)
+inline constexpr std::size_t json_max_depth = 128;
+
 /// v as indented JSON: 2 spaces per level, object keys in their stored
 /// order, one member or element per line, empty containers as {} and [],
 /// and a trailing newline. The output is valid JSON for any v.
@@ -35,15 +40,22 @@ PERSIST_DECL std::string format_json(boost::json::value const& v);
 /// or `Infinity`, and a string (or key) that is not valid UTF-8 is written
 /// byte for byte, which every conforming parser, parse_json included,
 /// rejects. A store that saved either would write a file it cannot read.
+/// So is nesting that parse_json refuses: deeper than json_max_depth, less
+/// the `enclosing` levels of the document that v is written into (1 for a
+/// value inside one object); reported as "<root>: nesting is deeper than N"
+/// (without the long path).
 ///
 /// The path starts with root and names object members as `.name` (or
 /// `["na.me"]` when the name is not an identifier) and array elements as
 /// `[i]`: "state.tabs[2].title: string is not valid UTF-8".
-PERSIST_DECL std::optional<std::string> find_unrepresentable(boost::json::value const& v, std::string_view root = {});
+PERSIST_DECL std::optional<std::string> find_unrepresentable(boost::json::value const& v,
+                                                             std::string_view root = {},
+                                                             std::size_t enclosing = 0);
 
 /// Parses one JSON document (RFC 8259: no comments, no trailing commas,
-/// valid UTF-8). On failure: stage::parse, errc::corrupt_data, path = source
-/// (the file the text came from), detail = "line L, column C: <reason>".
+/// valid UTF-8, nesting at most json_max_depth levels). On failure:
+/// stage::parse, errc::corrupt_data, path = source (the file the text came
+/// from), detail = "line L, column C: <reason>".
 PERSIST_DECL result<boost::json::value> parse_json(std::string_view text, std::filesystem::path const& source);
 
 }  // namespace persist

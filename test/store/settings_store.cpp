@@ -320,6 +320,25 @@ BOOST_AUTO_TEST_CASE(refuses_values_json_cannot_hold) {
                   "must be an object");
 }
 
+BOOST_AUTO_TEST_CASE(deep_settings_read_back_and_deeper_ones_are_refused) {
+    // Found by the settings fuzzer: set() wrote a 33-level file that every
+    // later read and write refused as "too deep".
+    posix_files files;
+    settings_store store(files.global, files.local);
+    std::string pointer;
+    for (std::size_t level = 1; level < json_max_depth; ++level)
+        pointer += "/k";
+    BOOST_TEST_REQUIRE(store.set(scope::local, pointer, json::object{{"leaf", 1}}).has_value());
+    BOOST_TEST(store.get(pointer + "/leaf").value() == json::value(1));
+    settings_store fresh(files.global, files.local);
+    BOOST_TEST(fresh.get(pointer + "/leaf").value() == json::value(1));
+
+    auto const before = on_disk(files.local);
+    check_failure(store.set(scope::local, pointer + "/k", json::object{{"leaf", 1}}),
+                  stage::validate, errc::invalid_input, "nesting is deeper than 128");
+    BOOST_TEST(on_disk(files.local) == before);
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_step_leaves_the_file_whole_and_the_lock_free) {
     posix_files files;
     fault_fs<posix_fs> fs;

@@ -211,6 +211,34 @@ BOOST_AUTO_TEST_CASE(save_refuses_values_json_cannot_hold) {
     BOOST_TEST(entries_of(posix_fs{}, dir.path()) == std::vector{"s.json"s});
 }
 
+BOOST_AUTO_TEST_CASE(deep_state_loads_back_and_deeper_state_is_refused) {
+    // The document holds the state one level down, so the state may nest
+    // one level less than parse_json reads. Before, save() wrote what the
+    // next load() quarantined as corrupt (parse_json stopped at 32 levels).
+    temp_directory dir;
+    state_file<json::value> state(dir / "s.json");
+    auto in_array = [](json::value v) {
+        json::array wrapper;  // not json::array{v}: clang and g++ pick different constructors
+        wrapper.push_back(std::move(v));
+        return json::value(std::move(wrapper));
+    };
+    json::value deepest = 1;
+    for (std::size_t level = 1; level < json_max_depth; ++level)
+        deepest = in_array(deepest);
+    BOOST_TEST_REQUIRE(state.save(deepest).has_value());
+    auto const loaded = state.load();
+    BOOST_TEST_REQUIRE(loaded.has_value());
+    BOOST_TEST((loaded->report.outcome == load_outcome::loaded));
+    BOOST_TEST(loaded->state == deepest);
+
+    auto const before = content_of(posix_fs{}, dir / "s.json");
+    auto const refused = state.save(in_array(deepest));
+    BOOST_TEST_REQUIRE(refused.has_error());
+    BOOST_TEST(refused.error().code() == make_error_code(errc::invalid_input));
+    BOOST_TEST(refused.error().detail() == "state: nesting is deeper than 127");
+    BOOST_TEST(content_of(posix_fs{}, dir / "s.json") == before);
+}
+
 BOOST_AUTO_TEST_CASE(last_updated_reports_missing_and_corrupt_files) {
     temp_directory dir;
     state_file<session> state(dir / "s.json");

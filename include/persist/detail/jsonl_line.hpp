@@ -4,6 +4,7 @@
 #define PERSIST_DETAIL_JSONL_LINE_HPP
 
 #include <persist/detail/config.hpp>
+#include <persist/json_text.hpp>
 
 #include <boost/json/value.hpp>
 
@@ -15,12 +16,12 @@ namespace persist::detail {
 
 /// How deeply records may nest (arrays and objects). The reader accepts
 /// exactly what the writer may write.
-inline constexpr std::size_t jsonl_max_depth = 128;
+inline constexpr std::size_t jsonl_max_depth = json_max_depth;
 
 /// Why v cannot be written as a JSONL record that reads back as the same
 /// value, or an empty string if it can: find_unrepresentable's reason (a
-/// non-finite number, a string or key that is not valid UTF-8), with its
-/// path, or nesting deeper than jsonl_max_depth.
+/// non-finite number, a string or key that is not valid UTF-8, with its
+/// path; nesting deeper than jsonl_max_depth).
 PERSIST_DECL std::string unwritable_reason(boost::json::value const& v);
 
 /// Appends v to out as compact JSON followed by '\n'. The output contains

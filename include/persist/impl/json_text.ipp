@@ -115,6 +115,23 @@ struct unrepresentable_value {
     std::string_view reason;
 };
 
+/// Whether v nests arrays and objects more than `allowed` levels deep.
+inline bool nests_deeper_than(boost::json::value const& v, std::size_t allowed) {
+    if (auto const* array = v.if_array()) {
+        if (allowed == 0) return true;
+        return std::any_of(array->begin(), array->end(), [&](boost::json::value const& e) {
+            return nests_deeper_than(e, allowed - 1);
+        });
+    }
+    if (auto const* object = v.if_object()) {
+        if (allowed == 0) return true;
+        return std::any_of(object->begin(), object->end(), [&](auto const& member) {
+            return nests_deeper_than(member.value(), allowed - 1);
+        });
+    }
+    return false;
+}
+
 inline bool find_unrepresentable_in(boost::json::value const& v, unrepresentable_value& found) {
     switch (v.kind()) {
         case boost::json::kind::double_:
@@ -153,9 +170,15 @@ inline bool find_unrepresentable_in(boost::json::value const& v, unrepresentable
 
 }  // namespace detail
 
-PERSIST_DECL std::optional<std::string> find_unrepresentable(boost::json::value const& v, std::string_view root) {
+PERSIST_DECL std::optional<std::string> find_unrepresentable(boost::json::value const& v, std::string_view root,
+                                                             std::size_t enclosing) {
     detail::unrepresentable_value found;
-    if (!detail::find_unrepresentable_in(v, found)) return std::nullopt;
+    if (!detail::find_unrepresentable_in(v, found)) {
+        auto const allowed = enclosing < json_max_depth ? json_max_depth - enclosing : 0;
+        if (!detail::nests_deeper_than(v, allowed)) return std::nullopt;
+        auto const why = "nesting is deeper than " + std::to_string(allowed);
+        return root.empty() ? why : std::string(root) + ": " + why;
+    }
     std::string path(root);
     for (auto it = found.reversed_path.rbegin(); it != found.reversed_path.rend(); ++it) path += *it;
     if (!path.empty() && path.front() == '.') path.erase(0, 1);
@@ -181,7 +204,9 @@ PERSIST_DECL std::string format_json(boost::json::value const& v) {
 }
 
 PERSIST_DECL result<boost::json::value> parse_json(std::string_view text, std::filesystem::path const& source) {
-    boost::json::stream_parser parser;
+    boost::json::parse_options options;
+    options.max_depth = json_max_depth;
+    boost::json::stream_parser parser({}, options);
     boost::system::error_code ec;
     std::size_t const consumed = parser.write(text.data(), text.size(), ec);
     if (!ec) parser.finish(ec);

@@ -8,31 +8,10 @@
 
 #include <boost/json/serialize.hpp>
 
-#include <algorithm>
-
 namespace persist::detail {
-
-/// Whether v nests arrays and objects more than `allowed` levels deep.
-inline bool nests_deeper_than(boost::json::value const& v, std::size_t allowed) {
-    if (auto const* array = v.if_array()) {
-        if (allowed == 0) return true;
-        return std::any_of(array->begin(), array->end(), [&](boost::json::value const& e) {
-            return nests_deeper_than(e, allowed - 1);
-        });
-    }
-    if (auto const* object = v.if_object()) {
-        if (allowed == 0) return true;
-        return std::any_of(object->begin(), object->end(), [&](auto const& member) {
-            return nests_deeper_than(member.value(), allowed - 1);
-        });
-    }
-    return false;
-}
 
 PERSIST_DECL std::string unwritable_reason(boost::json::value const& v) {
     if (auto why = find_unrepresentable(v)) return std::move(*why);
-    if (nests_deeper_than(v, jsonl_max_depth))
-        return "nesting is deeper than " + std::to_string(jsonl_max_depth);
     return {};
 }
 

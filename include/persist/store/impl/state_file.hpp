@@ -260,7 +260,8 @@ template <class T, class AtomicFile>
 result<std::string> basic_state_file<T, AtomicFile>::render(T const& state) const {
     boost::json::monotonic_resource memory;  // one arena for the whole tree, freed at once
     auto value = tolerant_value_from(state, &memory);
-    if (auto unwritable = find_unrepresentable(value, "state")) {
+    // The document holds the state one level down: {"version", ..., "state"}.
+    if (auto unwritable = find_unrepresentable(value, "state", 1)) {
         return error(stage::validate, errc::invalid_input, file_, {}, *unwritable);
     }
     return detail::format_state_document(options_.version, now(), std::move(value));
