@@ -169,6 +169,42 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(keeps_backup_of_previous_content, Combo, policy_ma
     BOOST_TEST((entries_of(f.env.fs, f.env.root()) == std::vector{"config"s, "config.bak"s}));
 }
 
+BOOST_AUTO_TEST_CASE(backup_is_a_synced_copy_where_link_is_not_supported) {
+    // FAT and many FUSE filesystems answer link(2) with EPERM.
+    fs_environment<fault_fs<memory_fs>> env;
+    env.fs.arm({fs_op::link, 1, errno_code(EPERM), true});
+    atomic_file_options options;
+    options.keep_backup = true;
+    options.new_file_mode = 0640;
+    atomic_file<fault_fs<memory_fs>, file_sync, sibling_temp> const af(env.fs, options);
+    auto const target = env.root() / "config";
+    BOOST_TEST_REQUIRE(af.replace(target, "v1").has_value());
+    BOOST_TEST_REQUIRE(af.replace(target, "v2").has_value());
+    auto const syncs_before = env.fs.count(fs_op::sync_full);
+    BOOST_TEST_REQUIRE(af.replace(target, "v3").has_value());
+    BOOST_TEST(env.fs.count(fs_op::sync_full) == syncs_before + 2);  // the copy, then the new content
+    BOOST_TEST(content_of(env.fs, target) == "v3");
+    BOOST_TEST(content_of(env.fs, env.root() / "config.bak") == "v2");
+    BOOST_TEST(mode_of(env.fs, env.root() / "config.bak") == 0640u);
+    BOOST_TEST((entries_of(env.fs, env.root()) == std::vector{"config"s, "config.bak"s}));
+}
+
+BOOST_AUTO_TEST_CASE(backup_failing_for_another_reason_fails_the_replace) {
+    fs_environment<fault_fs<memory_fs>> env;
+    atomic_file_options options;
+    options.keep_backup = true;
+    atomic_file<fault_fs<memory_fs>, file_sync, sibling_temp> const af(env.fs, options);
+    auto const target = env.root() / "config";
+    BOOST_TEST_REQUIRE(af.replace(target, "v1").has_value());
+    env.fs.arm({fs_op::link, 1, errno_code(EIO)});
+    auto const failed = af.replace(target, "v2");
+    BOOST_TEST_REQUIRE(failed.has_error());
+    BOOST_TEST(failed.error().stage() == stage::backup);
+    BOOST_TEST(failed.error().code() == errno_code(EIO));
+    BOOST_TEST(content_of(env.fs, target) == "v1");
+    BOOST_TEST((entries_of(env.fs, env.root()) == std::vector{"config"s}));
+}
+
 BOOST_AUTO_TEST_CASE_TEMPLATE(rejects_bad_paths_and_changes_nothing, Combo, policy_matrix) {
     matrix_fixture<Combo> f;
     auto const af = f.make();

@@ -4,6 +4,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cerrno>
+#include <set>
+#include <string>
 
 namespace persist::test {
 
@@ -24,6 +26,17 @@ BOOST_AUTO_TEST_CASE(directory_sync_failure_says_the_content_is_in_place) {
     auto const m = error(stage::sync_directory, errno_code(EIO), "/a/b", "/a").message();
     BOOST_TEST(m == "cannot sync directory '/a' after replacing '/a/b', which now holds the new content whose "
                     "durability is unknown: Input/output error");
+}
+
+BOOST_AUTO_TEST_CASE(every_errc_has_its_own_message) {
+    std::set<std::string> messages;
+    for (int e = static_cast<int>(errc::invalid_input); e <= static_cast<int>(errc::no_migration); ++e) {
+        auto const text = make_error_code(static_cast<errc>(e)).message();
+        BOOST_TEST(text != "unknown persist error", "errc " << e);
+        messages.insert(text);
+    }
+    BOOST_TEST(messages.size() == static_cast<std::size_t>(errc::no_migration));
+    BOOST_TEST(make_error_code(errc::no_migration).message() == "no upgrade step for this version");
 }
 
 BOOST_AUTO_TEST_CASE(every_stage_has_a_name) {

@@ -44,6 +44,16 @@ BOOST_AUTO_TEST_CASE(truncated_document_points_at_its_end) {
     BOOST_TEST(parsed.error().detail().rfind("line 1, column 12", 0) == 0, parsed.error().detail());
 }
 
+BOOST_AUTO_TEST_CASE(extra_data_points_at_its_first_byte) {
+    for (auto const& [text, where] : {std::pair{"{\"a\":1} x", "line 1, column 9"},
+                                      std::pair{"{\"a\":1}x", "line 1, column 8"},
+                                      std::pair{"[1]\n  2", "line 2, column 3"}}) {
+        auto const parsed = parse_json(text, "f");
+        BOOST_TEST_REQUIRE(parsed.has_error());
+        BOOST_TEST(parsed.error().detail().rfind(where, 0) == 0, parsed.error().detail());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(position_of_counts_lines_and_bytes) {
     BOOST_TEST(position_of("ab\ncd", 0).line == 1u);
     BOOST_TEST(position_of("ab\ncd", 4).line == 2u);

@@ -31,7 +31,8 @@ struct atomic_file_options {
     bool keep_mode = true;
     bool keep_owner = true;
     /// Before replacing, hard-link the previous content to `<name>.bak`
-    /// (atomically, through a temporary link and a rename).
+    /// (atomically, through a temporary link and a rename). Where link(2)
+    /// is not supported, the backup is a copy, synced as Durability syncs.
     bool keep_backup = false;
     /// Create missing parent directories (mode 0777 masked by the umask).
     bool create_parents = true;
@@ -100,6 +101,7 @@ private:
 
     result<resolved_target> prepare(std::filesystem::path const& target) const;
     result<void> keep_backup(std::filesystem::path const& target) const;
+    io_result<void> copy_for_backup(std::filesystem::path const& target, std::filesystem::path const& copy) const;
     mode_t final_mode(std::optional<file_status> const& existing) const;
 
     mutable Fs fs_;

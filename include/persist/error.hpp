@@ -56,6 +56,7 @@ enum class errc {
     type_mismatch,      ///< a value exists but has a different type
     not_found,          ///< a key or record does not exist
     writer_failed,      ///< a replace_with writer reported failure
+    no_migration,       ///< no upgrade step from a file's older schema version
 };
 
 /// The category of persist::errc codes.

@@ -9,6 +9,7 @@
 #include <persist/detail/impl/jsonl_line.ipp>
 #include <persist/detail/impl/state_document.ipp>
 #include <persist/detail/impl/temp_name.ipp>
+#include <persist/detail/impl/utc_time.ipp>
 #include <persist/detail/impl/validate_path.ipp>
 #include <persist/fs/impl/fault_fs.ipp>
 #include <persist/fs/impl/memory_fs.ipp>

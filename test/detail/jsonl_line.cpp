@@ -68,13 +68,6 @@ BOOST_AUTO_TEST_CASE(depth_limit_matches_the_reader) {
     BOOST_TEST(!ec);
 }
 
-BOOST_AUTO_TEST_CASE(timestamp_is_compact_utc) {
-    auto const stamp = detail::utc_timestamp_for_file_name();
-    BOOST_TEST_REQUIRE(stamp.size() == 16u);  // 20240102T030405Z
-    BOOST_TEST(stamp[8] == 'T');
-    BOOST_TEST(stamp[15] == 'Z');
-}
-
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace persist::test

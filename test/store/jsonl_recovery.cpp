@@ -8,6 +8,7 @@
 #include "support/temp_directory.hpp"
 
 #include <persist/atomic_file.hpp>
+#include <persist/detail/utc_time.hpp>
 #include <persist/durability/full_sync.hpp>
 #include <persist/durability/no_sync.hpp>
 #include <persist/fs/counting_fs.hpp>
@@ -191,11 +192,11 @@ BOOST_AUTO_TEST_CASE(a_taken_quarantine_name_gets_a_number) {
     auto const log = dir / "log.jsonl";
     for (int attempt = 0; attempt < 5; ++attempt) {
         write_file(log, "{}\n{\"torn");
-        auto const stamp = detail::utc_timestamp_for_file_name();
+        auto const stamp = detail::format_utc_time_for_file_name(detail::utc_now());
         auto const taken = log.string() + ".torn-" + stamp;
         write_file(taken, "earlier");
         auto report = recover_jsonl(quick_file{}, log).value();
-        if (detail::utc_timestamp_for_file_name() != stamp)
+        if (detail::format_utc_time_for_file_name(detail::utc_now()) != stamp)
             continue;  // the second ticked over; again
         BOOST_TEST(report.quarantine_path == taken + "-2");
         BOOST_TEST(read_file(taken) == "earlier");

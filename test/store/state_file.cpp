@@ -568,7 +568,7 @@ BOOST_AUTO_TEST_CASE(a_missing_or_failing_step_is_an_error_and_touches_nothing) 
     options.migrations.pop_back();  // no step from version 1
     auto const missing = state_file<session>(file, options).load();
     BOOST_TEST_REQUIRE(missing.has_error());
-    BOOST_TEST(missing.error().code() == make_error_code(errc::not_found));
+    BOOST_TEST(missing.error().code() == make_error_code(errc::no_migration));
     BOOST_TEST(missing.error().detail() == "no migration from version 1 to 2");
 
     options = two_step_chain();

@@ -27,9 +27,6 @@ PERSIST_DECL std::string unwritable_reason(boost::json::value const& v);
 /// no other '\n': JSON escapes every control character inside strings.
 PERSIST_DECL void append_jsonl_line(std::string& out, boost::json::value const& v);
 
-/// The current UTC time as `20240102T030405Z`, for names of quarantine files.
-PERSIST_DECL std::string utc_timestamp_for_file_name();
-
 }  // namespace persist::detail
 
 #if defined(PERSIST_HEADER_ONLY)

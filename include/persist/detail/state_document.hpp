@@ -2,6 +2,7 @@
 #ifndef PERSIST_DETAIL_STATE_DOCUMENT_HPP
 #define PERSIST_DETAIL_STATE_DOCUMENT_HPP
 
+#include <persist/detail/utc_time.hpp>
 #include <persist/error.hpp>
 
 #include <boost/json/value.hpp>
@@ -32,12 +33,6 @@ PERSIST_DECL result<state_document> parse_state_document(std::string_view text,
 /// The document save() writes, with format_json's layout.
 PERSIST_DECL std::string format_state_document(std::uint64_t version, std::chrono::sys_seconds time,
                                                boost::json::value state);
-
-/// "2026-11-21T21:40:03Z": ISO 8601, UTC, whole seconds.
-PERSIST_DECL std::string format_utc_time(std::chrono::sys_seconds time);
-
-/// Reads format_utc_time's format back; anything else is nullopt.
-PERSIST_DECL std::optional<std::chrono::sys_seconds> parse_utc_time(std::string_view text);
 
 /// ".corrupt-20261121T214003Z", then ".corrupt-20261121T214003Z-1", ... for
 /// counter 1, 2, ... (ISO 8601's basic format: no ':' in a file name).

@@ -50,6 +50,16 @@ struct whole_content {
     void operator()(sink& out) const { out.write(bytes); }
 };
 
+/// Whether link(2) failed because the filesystem or the file cannot have
+/// another link, rather than because of an I/O or permission problem: FAT
+/// and many FUSE filesystems answer EPERM, others EOPNOTSUPP or ENOSYS; a
+/// file at its link limit answers EMLINK.
+inline bool link_is_unsupported(std::error_code const& code) noexcept {
+    return code == std::errc::operation_not_permitted || code == std::errc::operation_not_supported ||
+           code == std::errc::not_supported || code == std::errc::function_not_supported ||
+           code == std::errc::too_many_links;
+}
+
 inline constexpr int max_symlink_depth = 40;  // Linux's own limit (ELOOP)
 
 inline std::filesystem::path backup_path_of(std::filesystem::path const& target) {
@@ -113,14 +123,38 @@ result<void> atomic_file<Fs, Durability, Naming>::keep_backup(std::filesystem::p
     // link(2) cannot replace an existing .bak, so link to a fresh name first
     // and rename that over the old backup: either step failing leaves the
     // previous backup in place.
+    // Where link(2) is not supported (FAT, some FUSE and network
+    // filesystems) or the file has too many links, the backup is a copy,
+    // synced like the new content, so that a backup that exists is whole.
     auto const backup = detail::backup_path_of(target);
     auto const staging = detail::directory_of(target) / detail::make_temp_name(backup.filename().string());
-    if (auto linked = fs_.link(target, staging); !linked) return error(stage::backup, linked.error(), target, backup);
+    if (auto linked = fs_.link(target, staging); !linked) {
+        if (!detail::link_is_unsupported(linked.error())) return error(stage::backup, linked.error(), target, backup);
+        if (auto copied = copy_for_backup(target, staging); !copied) {
+            (void)fs_.unlink(staging);
+            return error(stage::backup, copied.error(), target, backup, "link(2) is not supported here; copying failed");
+        }
+    }
     if (auto renamed = fs_.rename(staging, backup); !renamed) {
         (void)fs_.unlink(staging);
         return error(stage::backup, renamed.error(), target, backup);
     }
     return {};
+}
+
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+io_result<void> atomic_file<Fs, Durability, Naming>::copy_for_backup(std::filesystem::path const& target,
+                                                                     std::filesystem::path const& copy) const {
+    file_status status;
+    auto content = detail::read_whole_file(fs_, target, &status);
+    if (!content) return content.error();
+    auto created = fs_.create_exclusive(copy, 0600);
+    if (!created) return created.error();
+    detail::unique_handle<Fs> file(fs_, *created);
+    if (auto written = fs_.write(file.get(), std::as_bytes(std::span(*content))); !written) return written;
+    if (auto moded = fs_.set_mode(file.get(), status.mode); !moded) return moded;
+    if (auto synced = Durability::sync_file(fs_, file.get()); !synced) return synced;
+    return file.close();
 }
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>

@@ -41,6 +41,7 @@ public:
             case errc::type_mismatch: return "type mismatch";
             case errc::not_found: return "not found";
             case errc::writer_failed: return "writer failed";
+            case errc::no_migration: return "no upgrade step for this version";
         }
         return "unknown persist error";
     }

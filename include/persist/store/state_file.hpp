@@ -183,7 +183,7 @@ public:
     ///   fell back to) was written by a newer version; detail says both;
     /// - stage::parse, errc::type_mismatch: the state does not convert to T;
     ///   detail names the field ("state.window.width: expected ...");
-    /// - stage::parse, errc::not_found: no migration step from some version;
+    /// - stage::parse, errc::no_migration: no migration step from some version;
     /// - stage::parse, a step's own code: a migration step refused.
     /// Errors during recovery: stage::lock; stage::recover (a quarantine
     /// link, rename or unlink failed, or the directory sync after it); and

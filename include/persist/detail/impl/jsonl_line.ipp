@@ -9,8 +9,6 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 
 namespace persist::detail {
 
@@ -41,15 +39,6 @@ PERSIST_DECL std::string unwritable_reason(boost::json::value const& v) {
 PERSIST_DECL void append_jsonl_line(std::string& out, boost::json::value const& v) {
     out += boost::json::serialize(v);
     out += '\n';
-}
-
-PERSIST_DECL std::string utc_timestamp_for_file_name() {
-    std::time_t const now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm utc{};
-    ::gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
-    return text;
 }
 
 }  // namespace persist::detail

@@ -5,6 +5,7 @@
 #include <persist/detail/file_lock.hpp>
 #include <persist/detail/jsonl_line.hpp>
 #include <persist/detail/unique_handle.hpp>
+#include <persist/detail/utc_time.hpp>
 #include <persist/detail/validate_path.hpp>
 
 #include <string>
@@ -25,7 +26,7 @@ AtomicFile with_private_new_files(AtomicFile const& af) {
 /// process takes the name between this check and the write.
 template <class Fs>
 io_result<std::filesystem::path> free_quarantine_path(Fs& fs, std::filesystem::path const& log) {
-    auto const base = log.string() + ".torn-" + utc_timestamp_for_file_name();
+    auto const base = log.string() + ".torn-" + format_utc_time_for_file_name(utc_now());
     for (int attempt = 1;; ++attempt) {
         std::filesystem::path candidate =
             attempt == 1 ? base : base + "-" + std::to_string(attempt);

@@ -117,7 +117,7 @@ result<T> basic_state_file<T, AtomicFile>::to_state(file_read& read,
         auto const between =
             "from version " + std::to_string(version) + " to " + std::to_string(version + 1);
         if (step == options_.migrations.end()) {
-            return error(stage::parse, errc::not_found, path, {}, "no migration " + between);
+            return error(stage::parse, errc::no_migration, path, {}, "no migration " + between);
         }
         auto upgraded = step->upgrade(std::move(state));
         if (!upgraded) {

@@ -1,0 +1,93 @@
+// Soak workers on fault_fs<posix_fs>: a random plan fails one call at a
+// time in-process, and is re-armed once it has fired.
+#include "soak/soak_worker.hpp"
+
+#include <persist/fs/fault_fs.hpp>
+#include <persist/fs/posix_fs.hpp>
+
+#include <array>
+#include <cerrno>
+#include <string_view>
+
+namespace soak {
+
+namespace {
+
+using persist::fs_op;
+
+struct faultable_op {
+    fs_op op;
+    std::string_view name;
+};
+// The calls a store operation makes on the way to success; each may fail.
+constexpr std::array faultable = {
+    faultable_op{fs_op::open_read, "open_read"},
+    faultable_op{fs_op::create_exclusive, "create_exclusive"},
+    faultable_op{fs_op::open_append, "open_append"},
+    faultable_op{fs_op::write, "write"},
+    faultable_op{fs_op::read, "read"},
+    faultable_op{fs_op::truncate, "truncate"},
+    faultable_op{fs_op::sync_data, "sync_data"},
+    faultable_op{fs_op::sync_full, "sync_full"},
+    faultable_op{fs_op::close, "close"},
+    faultable_op{fs_op::rename, "rename"},
+    faultable_op{fs_op::unlink, "unlink"},
+    faultable_op{fs_op::sync_directory, "sync_directory"},
+    faultable_op{fs_op::stat, "stat"},
+    faultable_op{fs_op::lstat, "lstat"},
+    faultable_op{fs_op::stat_handle, "stat_handle"},
+    faultable_op{fs_op::set_mode, "set_mode"},
+    faultable_op{fs_op::list_directory, "list_directory"},
+    faultable_op{fs_op::lock, "lock"},
+};
+constexpr std::array codes = {EIO, ENOSPC, EDQUOT, EACCES};
+
+/// Keeps one random fault armed: a new one once the last has fired, or
+/// after 50 operations in which it did not.
+class fault_plan {
+public:
+    fault_plan(persist::fault_fs<persist::posix_fs> fs, std::uint64_t seed)
+        : fs_(std::move(fs)), random_(seed) {
+        arm();
+    }
+
+    void after_op(bool ok) {
+        auto const injected = fs_.injected();
+        if (injected != injected_) {
+            for (; injected_ < injected; ++injected_)
+                detail::send_line("inj");
+            // The op succeeded over an injected failure: the store retried,
+            // or the failed call did not matter (cleanup after success).
+            if (ok) detail::send_line("abs " + std::string(armed_->name));
+            arm();
+        } else if (++idle_ > 50) {
+            arm();
+        }
+    }
+
+private:
+    void arm() {
+        fs_.disarm();
+        armed_ = &faultable[random_() % faultable.size()];
+        auto const nth = 1 + random_() % 40;
+        auto const code = codes[random_() % codes.size()];
+        fs_.arm(persist::fault{armed_->op, nth, persist::errno_code(code), false});
+        idle_ = 0;
+    }
+
+    persist::fault_fs<persist::posix_fs> fs_;
+    std::mt19937_64 random_;
+    faultable_op const* armed_ = nullptr;
+    std::size_t injected_ = 0;
+    int idle_ = 0;
+};
+
+}  // namespace
+
+int run_fault_worker(worker_config const& config) {
+    persist::fault_fs<persist::posix_fs> fs;
+    fault_plan plan(fs, config.seed ^ 0x9e3779b97f4a7c15ULL);
+    return work_in_tier(config, fs, [&](bool ok) { plan.after_op(ok); });
+}
+
+}  // namespace soak
