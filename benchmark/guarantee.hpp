@@ -1,11 +1,15 @@
 // The guarantee column: what a durability tier survives.
 //
-// This is the one place that says where the column comes from. It must come
-// from the crash simulator's results, never be typed in by hand.
+// This is the one place that says where the column comes from: the crash
+// simulator's results (test/support/replace_crash.hpp on memory_fs), never
+// typed in by hand.
 #ifndef PERSIST_BENCH_GUARANTEE_HPP
 #define PERSIST_BENCH_GUARANTEE_HPP
 
+#include "support/replace_crash.hpp"
+
 #include <persist/durability/durability_policy.hpp>
+#include <persist/naming/sibling_temp.hpp>
 
 #include <string_view>
 
@@ -25,36 +29,20 @@ struct guarantee {
     guarantee_source source = guarantee_source::declared;
 };
 
-/// What a tier declares it survives: its Durability::promise. Every tier
-/// promises "old or new, whole" after a process crash, from the rename.
-constexpr guarantee declared_guarantee(power_loss_promise promise) {
-    return {true, promise != power_loss_promise::none, promise == power_loss_promise::durable,
-            guarantee_source::declared};
-}
+/// What a replace through `replace` survives, from the crash checker's
+/// verdict on its workloads (guarantee.cpp).
+guarantee crash_checked_guarantee(test::replace_function const& replace);
 
-/// What Durability survives.
-///
-/// TODO(memory_fs): memory_fs and the crash harness are on main now
-/// (include/persist/fs/memory_fs.hpp, test/support/crash_harness.hpp and
-/// replace_crash.hpp, used by test/crash/tier_promises.cpp and
-/// weak_tiers.cpp). Make this body their verdict, here and nowhere else:
-///   - run the one_replace and three_replaces workloads with
-///     replace_with_policies<Durability, sibling_temp>() through
-///     run_crash_check;
-///   - process_crash = no violation of process_crash_invariant;
-///     power_loss_atomic = none of power_loss_invariant(whole_if_present);
-///     power_loss_durable = none of power_loss_invariant(durable);
-///     a weaker tier then comes out "no" because a violation was found;
-///   - source = guarantee_source::crash_checked.
-/// What stands in the way: replace_crash.cpp also holds the Boost.Test
-/// checks (check_tier_promise, expect_broken_promise), so it needs splitting
-/// before persist-bench can compile the harness and the invariants (CMake and
-/// b2 glob only benchmark/*.cpp; both need the two sources and test/ on the
-/// include path). The report drops its "(declared; ...)" mark by itself,
-/// from `source`.
+/// What Durability survives: atomic_file<memory_fs, Durability,
+/// sibling_temp> crashed at every point of one replace and of three in a
+/// row, each tier's invariant checked on every image. A field is "yes" only
+/// if no image broke it, so a weaker tier comes out "no". Checked once per
+/// tier and process.
 template <class Durability>
 guarantee guarantee_of() {
-    return declared_guarantee(Durability::promise);
+    static guarantee const checked =
+        crash_checked_guarantee(test::replace_with_policies<Durability, sibling_temp>());
+    return checked;
 }
 
 /// How the report labels a guarantee's source.

@@ -1,12 +1,20 @@
-// Timing: batches of operations, latency samples and their statistics.
+// Timing: batches of operations, latency samples and their statistics; and
+// the small helpers every section's setup shares.
 #ifndef PERSIST_BENCH_MEASURE_HPP
 #define PERSIST_BENCH_MEASURE_HPP
+
+#include <persist/error.hpp>
 
 #include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -149,6 +157,21 @@ paired_rounds run_paired_rounds(First&& first, Second&& second, int rounds, batc
                                 b.latencies_us.end());
     }
     return result;
+}
+
+/// Stops the benchmark (with the library's message) if a measured or setup
+/// operation failed.
+inline void require(result<void> const& r) {
+    if (!r) throw std::runtime_error(r.error().message());
+}
+
+/// The bytes of the file at path, as a section hands them to its bare
+/// replace baseline.
+inline std::string file_bytes(std::filesystem::path const& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
 }
 
 /// Every latency sample of one measured stream, over all its rounds.

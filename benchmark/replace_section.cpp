@@ -96,10 +96,6 @@ std::string random_payload(std::size_t size) {
     return bytes;
 }
 
-void require(result<void> const& replaced) {
-    if (!replaced) throw std::runtime_error(replaced.error().message());
-}
-
 /// Flushes the filesystem under dir, so that one cell's dirty pages are not
 /// written back on the next cell's time.
 void settle_filesystem(std::filesystem::path const& dir) {

@@ -26,8 +26,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <sstream>
 
 namespace persist::bench {
 namespace {
@@ -49,17 +47,6 @@ json::object sample_settings(int variant) {
     for (int i = 0; i < 8; ++i)
         models["provider-" + std::to_string(i)] = json::array{"model-a", "model-b", variant};
     return {{"ui", std::move(ui)}, {"models", std::move(models)}, {"counter", variant}};
-}
-
-std::string file_bytes(std::filesystem::path const& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    return bytes.str();
-}
-
-void require(result<void> const& r) {
-    if (!r) throw std::runtime_error(r.error().message());
 }
 
 struct measured {

@@ -22,8 +22,6 @@
 #include <unistd.h>
 
 #include <array>
-#include <fstream>
-#include <sstream>
 
 namespace persist::bench {
 namespace {
@@ -43,17 +41,6 @@ json::value sample_state(std::size_t items) {
     for (std::size_t i = 0; i < items; ++i)
         entries.push_back({{"id", i}, {"status", "done"}, {"note", "a line of the state kept"}});
     return json::object{{"cursor", items}, {"entries", std::move(entries)}};
-}
-
-std::string file_bytes(std::filesystem::path const& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    return bytes.str();
-}
-
-void require(result<void> const& r) {
-    if (!r) throw std::runtime_error(r.error().message());
 }
 
 struct measured {

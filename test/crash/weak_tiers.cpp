@@ -1,7 +1,7 @@
 // A checker that cannot fail proves nothing: the weaker tiers, held to a
 // stronger tier's promise, must be caught breaking it, with the image that
 // shows how.
-#include "support/replace_crash.hpp"
+#include "support/replace_crash_checks.hpp"
 
 #include "support/policy_matrix.hpp"
 

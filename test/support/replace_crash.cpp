@@ -3,8 +3,6 @@
 
 #include "support/fs_inspect.hpp"
 
-#include <boost/test/unit_test.hpp>
-
 #include <cstdio>
 
 namespace persist::test {
@@ -202,36 +200,49 @@ crash_invariant process_crash_invariant(replace_history history) {
     };
 }
 
-void check_tier_promise(std::string_view combination, power_loss_promise promise, bool mode_durable,
-                        replace_workload const& workload, crash_options const& options) {
+namespace {
+
+// Whether the workload's steps all succeeded and no image broke the
+// invariants; adds what was checked to the verdict's counts.
+bool holds(replace_workload const& workload, crash_invariant power_loss,
+           crash_invariant process_crash, crash_options const& options, crash_verdict& verdict) {
     crash_check check;
-    check.power_loss = power_loss_invariant(promise, mode_durable, workload.history);
-    check.process_crash = process_crash_invariant(workload.history);
+    check.power_loss = std::move(power_loss);
+    check.process_crash = std::move(process_crash);
     check.options = options;
+    check.kept_violations = 0;
     auto const report = run_crash_check(workload.workload, check);
-    BOOST_TEST_MESSAGE(combination << ", " << workload.name << ": " << report.summary());
-    BOOST_TEST((report.step_results == std::vector<bool>(workload.workload.steps.size(), true)));
-    BOOST_TEST(report.crash_points >= workload.workload.steps.size() * 3);
-    BOOST_TEST(report.violation_count == 0u, combination << ", " << workload.name << ": "
-                                                         << report.summary() << "\n"
-                                                         << report.first_violations());
+    verdict.crash_points += report.crash_points;
+    verdict.images += report.power_loss_images + report.process_images;
+    bool const all_succeeded =
+        report.step_results == std::vector<bool>(workload.workload.steps.size(), true);
+    return all_succeeded && report.violation_count == 0;
 }
 
-void expect_broken_promise(std::string_view combination, power_loss_promise promise,
-                           bool mode_durable, replace_workload const& workload) {
-    crash_check check;
-    check.power_loss = power_loss_invariant(promise, mode_durable, workload.history);
-    check.kept_violations = 1;
-    auto const report = run_crash_check(workload.workload, check);
-    BOOST_TEST(report.violation_count > 0u,
-               combination << " passed for a stronger tier: the checker cannot fail ("
-                           << report.summary() << ")");
-    if (!report.violations.empty()) {
-        BOOST_TEST_MESSAGE(combination << ", " << workload.name << ": " << report.violation_count
-                                       << " of " << report.power_loss_images
-                                       << " images break the promise, e.g. "
-                                       << report.violations.front().describe());
+}  // namespace
+
+crash_verdict judge_replace(replace_function const& replace, crash_options const& options) {
+    crash_verdict verdict{true, true, true, 0, 0};
+    for (auto const& workload : {one_replace(replace), three_replaces(replace)}) {
+        auto const& h = workload.history;
+        if (!holds(workload, power_loss_invariant(power_loss_promise::whole_if_present, false, h),
+                   process_crash_invariant(h), options, verdict)) {
+            // One run checks both: find out which of the two failed.
+            verdict.process_crash =
+                verdict.process_crash &&
+                holds(workload, {}, process_crash_invariant(h), options, verdict);
+            verdict.power_loss_atomic =
+                verdict.power_loss_atomic &&
+                holds(workload,
+                      power_loss_invariant(power_loss_promise::whole_if_present, false, h), {},
+                      options, verdict);
+        }
+        verdict.power_loss_durable =
+            verdict.power_loss_durable &&
+            holds(workload, power_loss_invariant(power_loss_promise::durable, true, h), {}, options,
+                  verdict);
     }
+    return verdict;
 }
 
 }  // namespace persist::test

@@ -1,5 +1,7 @@
 // Crash checks of atomic_file::replace: workloads of replaces, and the
-// invariant of each durability tier from DESIGN.md's table.
+// invariant of each durability tier from DESIGN.md's table. No Boost.Test
+// here: persist-bench compiles this (with crash_harness.cpp) to derive its
+// guarantee column; the Boost.Test checks are in replace_crash_checks.hpp.
 #ifndef PERSIST_TEST_SUPPORT_REPLACE_CRASH_HPP
 #define PERSIST_TEST_SUPPORT_REPLACE_CRASH_HPP
 
@@ -84,15 +86,20 @@ crash_invariant power_loss_invariant(power_loss_promise promise, bool mode_durab
 /// is right too.
 crash_invariant process_crash_invariant(replace_history history);
 
-/// Runs the workload under both invariants of a tier, reports the counts
-/// with BOOST_TEST_MESSAGE, and checks that nothing was violated.
-void check_tier_promise(std::string_view combination, power_loss_promise promise, bool mode_durable,
-                        replace_workload const& workload, crash_options const& options = {});
+/// What a replace survives, as the crash checker finds it: each field is
+/// true when no image of the workloads broke that promise.
+struct crash_verdict {
+    bool process_crash = false;       ///< process_crash_invariant held
+    bool power_loss_atomic = false;   ///< power_loss_invariant(whole_if_present) held
+    bool power_loss_durable = false;  ///< power_loss_invariant(durable, with the mode) held
+    std::size_t crash_points = 0;     ///< summed over the workloads and runs
+    std::size_t images = 0;           ///< power-loss and process-crash images checked
+};
 
-/// Holds a weaker tier to a stronger promise, and checks that a violation
-/// is found; shows the first one with BOOST_TEST_MESSAGE.
-void expect_broken_promise(std::string_view combination, power_loss_promise promise,
-                           bool mode_durable, replace_workload const& workload);
+/// Crashes one_replace and three_replaces of `replace` at every point and
+/// says which promises held. Steps that report an error count as a broken
+/// promise too: the verdict is about replaces that work.
+crash_verdict judge_replace(replace_function const& replace, crash_options const& options = {});
 
 }  // namespace persist::test
 

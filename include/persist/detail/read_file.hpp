@@ -22,14 +22,20 @@ io_result<std::string> read_whole_file(Fs& fs, std::filesystem::path const& p,
     if (status->kind == file_kind::directory) return std::make_error_code(std::errc::is_a_directory);
     if (opened_status != nullptr) *opened_status = *status;
     std::string content;
-    std::size_t size = status->size + 1;  // one byte more, to see EOF without a second round
+    // One byte more than fstat said: a read that stops short of it, having
+    // read exactly that size, has met the end of the file, without a second
+    // read(2) for the 0 (files whose size fstat does not know, such as
+    // /proc files, still read until the 0).
+    std::size_t size = status->size + 1;
     for (;;) {
         std::size_t const used = content.size();
-        content.resize(used + std::max<std::size_t>(size, 4096));
-        auto got = fs.read(file.get(), std::as_writable_bytes(std::span(content.data() + used, content.size() - used)));
+        std::size_t const space = used == 0 ? size : std::max<std::size_t>(size, 4096);
+        content.resize(used + space);
+        auto got = fs.read(file.get(), std::as_writable_bytes(std::span(content.data() + used, space)));
         if (!got) return got.error();
         content.resize(used + *got);
         if (*got == 0) break;
+        if (*got < space && status->size > 0 && content.size() == status->size) break;
         size = content.size();  // the file grew: double the buffer
     }
     return content;

@@ -43,6 +43,13 @@ private:
     bool open_ = true;
 };
 
+/// replace()'s writer: the whole content at once. replace_with writes it
+/// straight to the temp file, without the sink and its 64 KiB buffer.
+struct whole_content {
+    std::span<std::byte const> bytes;
+    void operator()(sink& out) const { out.write(bytes); }
+};
+
 /// Whether link(2) failed because the filesystem or the file cannot have
 /// another link, rather than because of an I/O or permission problem: FAT
 /// and many FUSE filesystems answer EPERM, others EOPNOTSUPP or ENOSYS; a
@@ -65,42 +72,47 @@ inline std::filesystem::path backup_path_of(std::filesystem::path const& target)
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
 struct atomic_file<Fs, Durability, Naming>::resolved_target {
-    std::filesystem::path path;             ///< the file to replace, symlinks resolved
-    std::optional<file_status> existing;  ///< its status, when it exists
+    std::filesystem::path const* target;   ///< what the caller passed
+    std::filesystem::path followed;        ///< where its symlinks led; empty: not a symlink
+    std::optional<file_status> existing;  ///< the file's status, when it exists
+
+    /// The file to replace, symlinks resolved (without copying the target).
+    std::filesystem::path const& path() const noexcept { return followed.empty() ? *target : followed; }
 };
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
 auto atomic_file<Fs, Durability, Naming>::prepare(std::filesystem::path const& target) const
     -> result<resolved_target> {
     if (auto valid = detail::validate_file_path(target); !valid) return valid.error();
-    resolved_target resolved{target, std::nullopt};
-    auto status = fs_.lstat(resolved.path);
+    resolved_target resolved{&target, {}, std::nullopt};
+    auto status = fs_.lstat(target);
     for (int depth = 0; status && status->kind == file_kind::symlink && options_.symlinks == symlink_mode::follow;
          ++depth) {
         if (depth == detail::max_symlink_depth) {
             return error(stage::validate, std::make_error_code(std::errc::too_many_symbolic_link_levels), target);
         }
-        auto link = fs_.read_symlink(resolved.path);
-        if (!link) return error(stage::read, link.error(), target, resolved.path, "cannot read the symbolic link");
-        resolved.path = link->is_absolute() ? *link : detail::directory_of(resolved.path) / *link;
-        status = fs_.lstat(resolved.path);
+        auto const& at = resolved.path();
+        auto link = fs_.read_symlink(at);
+        if (!link) return error(stage::read, link.error(), target, at, "cannot read the symbolic link");
+        resolved.followed = link->is_absolute() ? std::move(*link) : detail::directory_of(at) / *link;
+        status = fs_.lstat(resolved.followed);
     }
     if (status) {
         if (status->kind == file_kind::directory) {
-            return error(stage::validate, std::make_error_code(std::errc::is_a_directory), target, resolved.path,
+            return error(stage::validate, std::make_error_code(std::errc::is_a_directory), target, resolved.path(),
                          "the target is a directory");
         }
         resolved.existing = *status;
         return resolved;
     }
     if (status.error() == std::errc::not_a_directory) {
-        return error(stage::validate, status.error(), target, resolved.path, "a parent of the target is not a directory");
+        return error(stage::validate, status.error(), target, resolved.path(), "a parent of the target is not a directory");
     }
     if (status.error() != std::errc::no_such_file_or_directory) {
-        return error(stage::read, status.error(), target, resolved.path, "cannot inspect the target");
+        return error(stage::read, status.error(), target, resolved.path(), "cannot inspect the target");
     }
     if (options_.create_parents) {
-        auto created = detail::create_parents<Durability>(fs_, target, detail::directory_of(resolved.path));
+        auto created = detail::create_parents<Durability>(fs_, target, detail::directory_of(resolved.path()));
         if (!created) return created.error();
     }
     return resolved;
@@ -159,7 +171,7 @@ result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::
                                                                Writer&& writer) const {
     auto prepared = prepare(target);
     if (!prepared) return prepared.error();
-    auto const& path = prepared->path;  // not a structured binding: clang 14 cannot capture those
+    auto const& path = prepared->path();  // not a structured binding: clang 14 cannot capture those
     auto const& existing = prepared->existing;
     auto fail = [&](stage where, std::error_code cause, std::filesystem::path const& other) -> result<void> {
         return error(where, cause, target, other);
@@ -172,23 +184,31 @@ result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::
     auto const temp_name = [&] { return temp.file().path.empty() ? detail::directory_of(path) : temp.file().path; };
 
     // 1. Content.
-    struct write_context {
-        Fs* fs;
-        typename Fs::handle handle;
-    } context{&fs_, temp.file().handle};
-    sink out(
-        [](void* c, std::span<std::byte const> bytes) -> std::error_code {
-            auto* w = static_cast<write_context*>(c);
-            auto written = w->fs->write(w->handle, bytes);
-            return written ? std::error_code() : written.error();
-        },
-        &context);
-    if constexpr (std::is_convertible_v<std::invoke_result_t<Writer&, sink&>, std::error_code>) {
-        if (std::error_code const refused = std::invoke(writer, out)) return fail(stage::write_temp, refused, temp_name());
+    if constexpr (std::is_same_v<std::remove_cvref_t<Writer>, detail::whole_content>) {
+        if (!writer.bytes.empty()) {
+            if (auto written = fs_.write(temp.file().handle, writer.bytes); !written) {
+                return fail(stage::write_temp, written.error(), temp_name());
+            }
+        }
     } else {
-        std::invoke(writer, out);
+        struct write_context {
+            Fs* fs;
+            typename Fs::handle handle;
+        } context{&fs_, temp.file().handle};
+        sink out(
+            [](void* c, std::span<std::byte const> bytes) -> std::error_code {
+                auto* w = static_cast<write_context*>(c);
+                auto written = w->fs->write(w->handle, bytes);
+                return written ? std::error_code() : written.error();
+            },
+            &context);
+        if constexpr (std::is_convertible_v<std::invoke_result_t<Writer&, sink&>, std::error_code>) {
+            if (std::error_code const refused = std::invoke(writer, out)) return fail(stage::write_temp, refused, temp_name());
+        } else {
+            std::invoke(writer, out);
+        }
+        if (auto const failed = out.flush()) return fail(stage::write_temp, failed, temp_name());
     }
-    if (auto const failed = out.flush()) return fail(stage::write_temp, failed, temp_name());
 
     // 2. Metadata, before the sync, so that file_sync makes it durable too.
     // The mode is always set: the temp was created 0600 & ~umask, which is
@@ -224,7 +244,7 @@ result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
 result<void> atomic_file<Fs, Durability, Naming>::replace(std::filesystem::path const& target,
                                                           std::span<std::byte const> bytes) const {
-    return replace_with(target, [bytes](sink& out) { out.write(bytes); });
+    return replace_with(target, detail::whole_content{bytes});
 }
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>

@@ -9,6 +9,7 @@
 #include <boost/json/stream_parser.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <cmath>
 #include <vector>
@@ -27,6 +28,41 @@ inline void append_serialized(std::string& out, boost::json::serializer& sr) {
     }
 }
 
+/// Appends s as a JSON string when it needs no escaping (no '"', '\\' or
+/// control character), as the serializer would write it; false otherwise.
+inline bool append_plain_string(std::string& out, std::string_view s) {
+    for (char const c : s) {
+        if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return false;
+    }
+    out += '"';
+    out.append(s);
+    out += '"';
+    return true;
+}
+
+/// Appends a scalar the way the serializer writes it, without the
+/// serializer where that is simple: plain strings, integers, booleans, null.
+inline void append_scalar(std::string& out, boost::json::serializer& sr,
+                          boost::json::value const& v) {
+    char digits[24];
+    switch (v.kind()) {
+        case boost::json::kind::string:
+            if (append_plain_string(out, v.get_string())) return;
+            break;
+        case boost::json::kind::int64:
+            out.append(digits, std::to_chars(digits, digits + sizeof digits, v.get_int64()).ptr);
+            return;
+        case boost::json::kind::uint64:
+            out.append(digits, std::to_chars(digits, digits + sizeof digits, v.get_uint64()).ptr);
+            return;
+        case boost::json::kind::bool_: out += v.get_bool() ? "true" : "false"; return;
+        case boost::json::kind::null: out += "null"; return;
+        default: break;
+    }
+    sr.reset(&v);  // doubles, escaped strings, {} and []
+    append_serialized(out, sr);
+}
+
 inline void format_json_into(std::string& out, boost::json::serializer& sr, boost::json::value const& v,
                              std::size_t depth) {
     auto newline_indent = [&](std::size_t level) {
@@ -40,8 +76,10 @@ inline void format_json_into(std::string& out, boost::json::serializer& sr, boos
             if (!first) out += ',';
             first = false;
             newline_indent(depth + 1);
-            sr.reset(member.key());
-            append_serialized(out, sr);
+            if (!append_plain_string(out, member.key())) {
+                sr.reset(member.key());
+                append_serialized(out, sr);
+            }
             out += ": ";
             format_json_into(out, sr, member.value(), depth + 1);
         }
@@ -59,8 +97,7 @@ inline void format_json_into(std::string& out, boost::json::serializer& sr, boos
         newline_indent(depth);
         out += ']';
     } else {
-        sr.reset(&v);  // scalars, {} and []
-        append_serialized(out, sr);
+        append_scalar(out, sr, v);
     }
 }
 
@@ -197,6 +234,7 @@ PERSIST_DECL text_position position_of(std::string_view text, std::size_t offset
 
 PERSIST_DECL std::string format_json(boost::json::value const& v) {
     std::string out;
+    out.reserve(1024);  // settings and small states fit; larger ones grow by doubling
     boost::json::serializer sr;
     detail::format_json_into(out, sr, v, 0);
     out += '\n';

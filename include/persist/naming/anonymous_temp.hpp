@@ -29,7 +29,7 @@ struct anonymous_temp {
         auto const cause = created.error();
         if (cause == std::errc::operation_not_supported || cause == std::errc::is_a_directory ||
             cause == std::errc::invalid_argument) {
-            return detail::create_named_temp(fs, dir, target);
+            return detail::create_named_temp(fs, dir.native(), target);
         }
         return naming_failure{stage::create_temp, cause, dir};
     }
@@ -37,7 +37,7 @@ struct anonymous_temp {
     template <class Fs>
     naming_result<void> publish(Fs& fs, temp_file<Fs>& t, std::filesystem::path const& target) const {
         if (!t.path.empty()) return {};  // the sibling_temp fallback is named already
-        return detail::link_anonymous_temp(fs, t, detail::directory_of(target), target);
+        return detail::link_anonymous_temp(fs, t, detail::directory_text_of(target), target);
     }
 
     template <class Durability, class Fs>

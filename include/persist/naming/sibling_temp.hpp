@@ -20,7 +20,7 @@ struct sibling_temp {
 
     template <class Fs>
     naming_result<temp_file<Fs>> create(Fs& fs, std::filesystem::path const& target) const {
-        return detail::create_named_temp(fs, detail::directory_of(target), target);
+        return detail::create_named_temp(fs, detail::directory_text_of(target), target);
     }
 
     template <class Fs>

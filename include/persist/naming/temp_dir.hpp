@@ -34,7 +34,7 @@ public:
 
     template <class Fs>
     naming_result<temp_file<Fs>> create(Fs& fs, std::filesystem::path const& target) const {
-        return detail::create_named_temp(fs, directory_, target);
+        return detail::create_named_temp(fs, directory_.native(), target);
     }
 
     template <class Fs>
@@ -63,7 +63,7 @@ private:
         if (!opened) return naming_failure{stage::rename, opened.error(), t.path};
         detail::unique_handle<Fs> source(fs, *opened);
 
-        auto created = detail::create_named_temp(fs, detail::directory_of(target), target);
+        auto created = detail::create_named_temp(fs, detail::directory_text_of(target), target);
         if (!created) return created.error();
         temp_file<Fs> copy = std::move(*created);
         detail::unique_handle<Fs> sink(fs, copy.handle);

@@ -208,16 +208,23 @@ result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, bool
     auto const& path = file_of(scope);
     if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
     auto& fs = file_.fs();
-    if (file_.options().create_parents) {
-        // The lock file lives next to the settings file, so its directory
-        // must exist before the lock can be taken.
+    // The lock file lives next to the settings file, so its directory must
+    // exist before the lock can be taken: created when the lock finds it
+    // missing, so that the usual set does not stat the directory first.
+    auto take_lock = [&]() -> result<detail::unique_handle<std::remove_reference_t<decltype(fs)>>> {
+        auto lock = detail::lock_file(fs, path);
+        if (lock || lock.error().code() != std::errc::no_such_file_or_directory ||
+            !file_.options().create_parents) {
+            return lock;
+        }
         using durability = typename AtomicFile::durability_type;
         if (auto made = detail::create_parents<durability>(fs, path, detail::directory_of(path));
             !made) {
             return made.error();
         }
-    }
-    auto lock = detail::lock_file(fs, path);
+        return detail::lock_file(fs, path);
+    };
+    auto lock = take_lock();
     if (!lock) return lock.error();
 
     // From here until the rename inside replace(), no other writer that
