@@ -12,6 +12,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -33,6 +36,27 @@ inline void write_by_hand(std::filesystem::path const& p, std::string const& byt
 }
 
 inline std::string on_disk(std::filesystem::path const& p) { return content_of(posix_fs{}, p); }
+
+/// p's mtime, to the nanosecond.
+inline ::timespec mtime_of(std::filesystem::path const& p) {
+    struct ::stat s {};
+    BOOST_TEST_REQUIRE(::stat(p.c_str(), &s) == 0, p);
+    return s.st_mtim;
+}
+
+/// Sets p's mtime (and atime) to `when`, as `touch -d` would.
+inline void set_mtime(std::filesystem::path const& p, ::timespec when) {
+    ::timespec const times[2] = {when, when};
+    BOOST_TEST_REQUIRE(::utimensat(AT_FDCWD, p.c_str(), times, 0) == 0, p);
+}
+
+/// Makes p look written an hour ago: older than settings_racy_window, so
+/// that the store's cache trusts an unchanged stat(2) of it.
+inline void age_by_an_hour(std::filesystem::path const& p) {
+    auto when = mtime_of(p);
+    when.tv_sec -= 3600;
+    set_mtime(p, when);
+}
 
 /// r failed at stage `where` with `code`, and its detail mentions in_detail.
 template <class T>

@@ -15,6 +15,7 @@
 #include <boost/json/value.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -70,7 +71,13 @@ struct settings_options {
 /// global, objects merge key by key at every depth, and arrays and scalars
 /// of local replace global's. get(scope, pointer) reads one scope. Reads are
 /// served from a cache, checked against the file at most once per file per
-/// call: one stat(2), comparing device, inode, size and mtime (ns).
+/// call: one stat(2), comparing device, inode, size and mtime (ns). As in
+/// git's "racy clean" rule, a version whose mtime is less than
+/// settings_racy_window older than the moment it was read is never trusted
+/// on that comparison, and is read again: within the filesystem's timestamp
+/// granularity (a scheduler tick on Linux, a second or two elsewhere), a
+/// later version can have the same mtime, size, and even inode, since a
+/// replaced file's inode number is free for the next one.
 ///
 /// Writing: every write (save, set, erase, add_unique, ...) is one
 /// read-modify-write of one scope's file. It takes the advisory lock on
@@ -98,14 +105,21 @@ struct settings_options {
 ///   the merged view may combine a global and a local file that were not
 ///   current at the same instant.
 /// - A change made in place (not by rename) that keeps the inode and size
-///   and lands within the filesystem's timestamp granularity of the cached
-///   version can go unnoticed by the cache until the next change.
+///   and sets the mtime back to the cached version's can go unnoticed by
+///   the cache until the next change. So can any change where the clock
+///   that stamps mtimes (a network filesystem's server) runs more than
+///   settings_racy_window behind this machine's.
 /// - The lock is advisory and keyed on the path as given: a program that
 ///   does not take `<file>.lock`, or reaches the file through another name
 ///   (a different symlink), is not excluded.
 /// - Durability is the AtomicFile's (full_sync by default).
 ///
 /// REQUIRES: AtomicFile is a persist::atomic_file<Fs, Durability, Naming>.
+/// How much older than the moment it is read a version of a settings file
+/// must be for the cache to trust an equal stat(2) later: above every
+/// common filesystem's mtime granularity (FAT's is 2 s).
+inline constexpr std::chrono::nanoseconds settings_racy_window = std::chrono::seconds(3);
+
 template <class AtomicFile>
 class basic_settings_store {
 public:
@@ -206,6 +220,9 @@ private:
     struct loaded_file {
         std::optional<file_identity> identity;
         boost::json::value content;  ///< always an object
+        /// Whether the version was older than settings_racy_window when it
+        /// was read, so that an equal identity proves it unchanged.
+        bool settled = true;
     };
     struct scope_cache {
         bool valid = false;

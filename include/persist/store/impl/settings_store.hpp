@@ -85,6 +85,7 @@ template <class AtomicFile>
 auto basic_settings_store<AtomicFile>::load(std::filesystem::path const& path) const
     -> result<loaded_file> {
     if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
+    auto const read_at = std::chrono::system_clock::now().time_since_epoch();
     file_status status;
     auto text = detail::read_whole_file(file_.fs(), path, &status);
     if (!text) {
@@ -92,7 +93,8 @@ auto basic_settings_store<AtomicFile>::load(std::filesystem::path const& path) c
             return loaded_file{std::nullopt, boost::json::object()};
         return error(stage::read, text.error(), path);
     }
-    loaded_file loaded{identity_of(status), boost::json::object()};
+    loaded_file loaded{identity_of(status), boost::json::object(),
+                       read_at - std::chrono::nanoseconds(status.modified_ns) >= settings_racy_window};
     if (detail::is_blank(*text)) return loaded;  // an empty (say, touched) file holds no settings
     auto parsed = parse_json(*text, path);
     if (!parsed) return parsed.error();
@@ -116,7 +118,7 @@ result<void> basic_settings_store<AtomicFile>::refresh(settings_scope scope) con
         cached.valid = false;
         return error(stage::read, status.error(), path);
     }
-    if (cached.valid && cached.file.identity == now) return {};
+    if (cached.valid && cached.file.settled && cached.file.identity == now) return {};
     merged_.reset();
     cached.valid = false;
     auto loaded = load(path);
