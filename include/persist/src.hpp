@@ -18,5 +18,6 @@
 #include <persist/impl/json_pointer.ipp>
 #include <persist/impl/json_text.ipp>
 #include <persist/store/impl/state_file.ipp>
+#include <persist/store/impl/state_migration.ipp>
 
 #endif

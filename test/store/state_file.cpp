@@ -1,5 +1,5 @@
 // state_file: its contract over the store matrix, then its behaviour, every
-// recovery path, migrations and update. Faults and crashes are in
+// recovery path and update. Migrations are in test/store/state_migration.cpp. Faults and crashes are in
 // test/crash/state_file.cpp, processes updating at once in
 // test/concurrency/state_file.cpp.
 #include <persist/store/state_file.hpp>
@@ -450,118 +450,6 @@ BOOST_AUTO_TEST_CASE(unusable_backup_of_a_newer_version_refuses_and_touches_noth
     auto after = s.entries();
     std::erase(after, "state.json.lock"s);
     BOOST_TEST(after == before);
-}
-
-BOOST_AUTO_TEST_SUITE_END()
-
-// ---------------------------------------------------------------------------
-
-BOOST_AUTO_TEST_SUITE(state_file_migration)
-
-namespace {
-
-// Version 1 stored {"title": ..., "w": ...}; version 2 renamed title to name;
-// version 3 moved w into main_window.width.
-state_file_options two_step_chain() {
-    state_file_options options = fixed_clock_options(3);
-    options.migrations.push_back({2, [](json::value state) -> result<json::value> {
-                                      auto& object = state.as_object();
-                                      object["main_window"] = {{"width", object["w"]}};
-                                      object.erase("w");
-                                      return state;
-                                  }});
-    options.migrations.push_back({1, [](json::value state) -> result<json::value> {
-                                      auto& object = state.as_object();
-                                      object["name"] = object["title"];
-                                      object.erase("title");
-                                      return state;
-                                  }});
-    return options;
-}
-
-constexpr std::string_view version_1 =
-    R"({"version": 1, "last_updated": "2020-01-02T03:04:05Z", "state": {"title": "legacy", "w": 1280}})";
-
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(migrates_version_1_to_3_through_two_steps) {
-    temp_directory dir;
-    auto const file = dir / "s.json";
-    atomic_file<posix_fs, full_sync, sibling_temp> raw;
-    plant(raw, file, version_1);
-    state_file<session> state(file, two_step_chain());
-    auto const migrated = state.load();
-    BOOST_TEST_REQUIRE(migrated.has_value());
-    BOOST_TEST(migrated->state.name == "legacy");
-    BOOST_TEST(migrated->state.main_window.width == 1280);
-    BOOST_TEST(migrated->state.main_window.height == 600);
-    BOOST_TEST((migrated->report.outcome == load_outcome::loaded));
-    BOOST_TEST(migrated->report.migrated_from.value() == 1u);
-    BOOST_TEST(migrated->report.summary().ends_with("migrated from version 1"),
-               migrated->report.summary());
-    BOOST_TEST(content_of(posix_fs{}, file) == version_1);  // load does not rewrite
-
-    // The next save writes version 3 and keeps the version 1 file as the backup.
-    BOOST_TEST_REQUIRE(state.save(migrated->state).has_value());
-    BOOST_TEST(content_of(posix_fs{}, file).starts_with("{\n  \"version\": 3,"));
-    BOOST_TEST(content_of(posix_fs{}, dir / "s.json.bak") == version_1);
-}
-
-BOOST_AUTO_TEST_CASE(a_missing_or_failing_step_is_an_error_and_touches_nothing) {
-    temp_directory dir;
-    auto const file = dir / "s.json";
-    atomic_file<posix_fs, full_sync, sibling_temp> raw;
-    plant(raw, file, version_1);
-
-    auto options = two_step_chain();
-    options.migrations.pop_back();  // no step from version 1
-    auto const missing = state_file<session>(file, options).load();
-    BOOST_TEST_REQUIRE(missing.has_error());
-    BOOST_TEST(missing.error().code() == make_error_code(errc::no_migration));
-    BOOST_TEST(missing.error().detail() == "no migration from version 1 to 2");
-
-    options = two_step_chain();
-    options.migrations[0].upgrade = [](json::value) -> result<json::value> {
-        return error(stage::parse, errc::validation_failed, {}, {}, "w must be positive");
-    };
-    auto const refused = state_file<session>(file, options).load();
-    BOOST_TEST_REQUIRE(refused.has_error());
-    BOOST_TEST(refused.error().code() == make_error_code(errc::validation_failed));
-    BOOST_TEST(refused.error().detail() ==
-               "migration from version 2 to 3 failed: w must be positive");
-    BOOST_TEST(content_of(posix_fs{}, file) == version_1);
-    BOOST_TEST(entries_of(posix_fs{}, dir.path()) == std::vector{"s.json"s});
-}
-
-BOOST_AUTO_TEST_CASE(a_future_version_is_refused_and_left_byte_for_byte) {
-    temp_directory dir;
-    auto const file = dir / "s.json";
-    atomic_file<posix_fs, full_sync, sibling_temp> raw;
-    auto const future =
-        R"({"version": 4, "state": {"name": "from the future", "hologram": true}})"s;
-    plant(raw, file, future);
-    auto const status_before = posix_fs{}.stat(file).value();
-    state_file<session> state(file, two_step_chain());
-
-    auto const loaded_state = state.load();
-    BOOST_TEST_REQUIRE(loaded_state.has_error());
-    BOOST_TEST((loaded_state.error().stage() == stage::parse));
-    BOOST_TEST(loaded_state.error().code() == make_error_code(errc::version_too_new));
-    BOOST_TEST(loaded_state.error().detail() == "version 4 is newer than this program's version 3");
-    BOOST_TEST(loaded_state.error().message().find("written by a newer version") !=
-               std::string::npos);
-
-    auto const saved = state.save(sample(1));
-    BOOST_TEST_REQUIRE(saved.has_error());
-    BOOST_TEST(saved.error().code() == make_error_code(errc::version_too_new));
-    BOOST_TEST(state.update([](session&) {}).error().code() ==
-               make_error_code(errc::version_too_new));
-
-    BOOST_TEST(content_of(posix_fs{}, file) == future);
-    BOOST_TEST((posix_fs{}.stat(file).value() == status_before));  // same inode, size, mtime
-    auto names = entries_of(posix_fs{}, dir.path());
-    std::erase(names, "s.json.lock"s);
-    BOOST_TEST(names == std::vector{"s.json"s});
 }
 
 BOOST_AUTO_TEST_SUITE_END()

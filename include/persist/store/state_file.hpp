@@ -23,6 +23,7 @@
 #include <persist/error.hpp>
 #include <persist/fs/posix_fs.hpp>
 #include <persist/naming/sibling_temp.hpp>
+#include <persist/store/state_migration.hpp>
 #include <persist/sweep.hpp>
 #include <persist/tolerant_conversion.hpp>
 
@@ -86,15 +87,6 @@ template <class T>
 struct loaded {
     T state;
     load_report report;
-};
-
-/// One step of a schema upgrade: the `"state"` of a file at from_version,
-/// returned as it must read at from_version + 1. A step reports an error to
-/// refuse (load() then fails with it, and no file is touched); an exception
-/// it throws propagates out of load(), with no file touched either.
-struct migration {
-    std::uint64_t from_version = 0;
-    std::function<result<boost::json::value>(boost::json::value)> upgrade;
 };
 
 struct state_file_options {

@@ -110,26 +110,9 @@ result<T> basic_state_file<T, AtomicFile>::to_state(file_read& read,
                      "version " + std::to_string(document.version) +
                          " is newer than this program's version " + std::to_string(program));
     }
-    auto state = std::move(document.state);
-    for (auto version = document.version; version < program; ++version) {
-        auto const step =
-            std::find_if(options_.migrations.begin(), options_.migrations.end(),
-                         [&](migration const& m) { return m.from_version == version; });
-        auto const between =
-            "from version " + std::to_string(version) + " to " + std::to_string(version + 1);
-        if (step == options_.migrations.end()) {
-            return error(stage::parse, errc::no_migration, path, {}, "no migration " + between);
-        }
-        auto upgraded = step->upgrade(std::move(state));
-        if (!upgraded) {
-            auto const& why = upgraded.error();
-            return error(stage::parse, why.code(), path, {},
-                         "migration " + between + " failed" +
-                             (why.detail().empty() ? "" : ": " + why.detail()));
-        }
-        state = std::move(*upgraded);
-    }
-    auto converted = tolerant_value_to<T>(state, "state");
+    auto state = migrate_state(std::move(document.state), document.version, program, options_.migrations);
+    if (!state) return error(state.error().stage(), state.error().code(), path, {}, state.error().detail());
+    auto converted = tolerant_value_to<T>(*state, "state");
     if (!converted)
         return error(stage::parse, errc::type_mismatch, path, {}, converted.error().detail());
     report.source = path;
