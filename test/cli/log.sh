@@ -5,8 +5,8 @@ P=$PERSIST_BIN
 LOG=$WORK/session.jsonl
 
 # --- append and read --------------------------------------------------------
-printf '{"event":"start","n":1}\n\n  \n[1,2,3]\n"text"\n' | expect_exit 0 "$P" append "$LOG"
-printf '{"event":"stop"}' | expect_exit 0 "$P" append --durability data "$LOG"  # no final newline: still one record
+expect_exit 0 "$P" append "$LOG" < <(printf '{"event":"start","n":1}\n\n  \n[1,2,3]\n"text"\n')
+expect_exit 0 "$P" append --durability data "$LOG" < <(printf '{"event":"stop"}')  # no final newline: still one record
 expect_exit 0 "$P" read "$LOG"
 checks=$((checks + 1))
 [[ $(wc -l <"$WORK/out") == 4 ]] || fail "read printed $(wc -l <"$WORK/out") records, expected 4"
@@ -18,11 +18,11 @@ python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$LOG" 
 
 # --- a bad input line appends nothing: exit 2, naming the line ---------------
 cp "$LOG" "$WORK/before"
-printf '{"ok":1}\n{"bad":\n' | expect_exit 2 "$P" append "$LOG"
+expect_exit 2 "$P" append "$LOG" < <(printf '{"ok":1}\n{"bad":\n')
 expect_grep 'standard input line 2 is not one JSON value' "$WORK/err"
 expect_same_bytes "$LOG" "$WORK/before"
 for durability in none data file full; do
-    printf '{"tier":"%s"}\n' $durability | expect_exit 0 "$P" append --durability $durability "$LOG"
+    expect_exit 0 "$P" append --durability $durability "$LOG" < <(printf '{"tier":"%s"}\n' $durability)
 done
 expect_exit 2 "$P" append --durability maybe "$LOG"
 expect_exit 2 "$P" append
@@ -41,7 +41,7 @@ expect_grep 'moved a torn tail of 17 bytes' "$WORK/out"
 quarantine=$(ls "$LOG".torn-* 2>/dev/null | head -n1)
 checks=$((checks + 1))
 [[ -n $quarantine && $(cat "$quarantine") == '{"event":"cut sho' ]] || fail "quarantine file missing or wrong: '$quarantine'"
-printf '{"after":"repair"}\n' | expect_exit 0 "$P" append "$LOG"
+expect_exit 0 "$P" append "$LOG" < <(printf '{"after":"repair"}\n')
 expect_exit 0 "$P" read "$LOG"
 checks=$((checks + 1))
 [[ ! -s $WORK/err ]] || fail "read after repair still complains: $(cat "$WORK/err")"
