@@ -37,6 +37,14 @@ using scope = settings_scope;
 
 using no_sync_settings_store = basic_settings_store<atomic_file<posix_fs, no_sync, sibling_temp>>;
 
+/// A store on real files, no_sync, whose every Fs call is counted.
+struct counted_store {
+    using store_type = basic_settings_store<atomic_file<counting_fs<>, no_sync, sibling_temp>>;
+    posix_files files;
+    counting_fs<> fs;
+    store_type store{files.global, files.local, {}, store_type::atomic_file_type(fs)};
+};
+
 constexpr int writer_processes = 8;
 constexpr int keys_per_process = 100;
 
@@ -148,11 +156,7 @@ BOOST_AUTO_TEST_CASE(lock_is_held_from_the_read_until_the_rename) {
     BOOST_TEST(!fs.probes().back().locked);
 }
 
-BOOST_AUTO_TEST_CASE(cache_is_not_reread_when_nothing_changed) {
-    posix_files files;
-    counting_fs<> fs;
-    using store_type = basic_settings_store<atomic_file<counting_fs<>, no_sync, sibling_temp>>;
-    store_type store(files.global, files.local, {}, store_type::atomic_file_type(fs));
+BOOST_FIXTURE_TEST_CASE(cache_is_not_reread_when_nothing_changed, counted_store) {
     BOOST_TEST_REQUIRE(store.set(scope::global, "/a", 1).has_value());
     BOOST_TEST_REQUIRE(store.set(scope::local, "/b", 2).has_value());
     age_by_an_hour(files.global);  // else they are racy, and read on every get
@@ -178,14 +182,10 @@ BOOST_AUTO_TEST_CASE(cache_is_not_reread_when_nothing_changed) {
     BOOST_TEST(fs.count(fs_op::open_read) == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(a_version_younger_than_the_racy_window_is_read_again) {
+BOOST_FIXTURE_TEST_CASE(a_version_younger_than_the_racy_window_is_read_again, counted_store) {
     // Another writer changes the file in place to the same size, inode and
     // mtime (as two versions within one timestamp tick would have): stat(2)
     // cannot tell the versions apart, so only the racy rule finds the change.
-    posix_files files;
-    counting_fs<> fs;
-    using store_type = basic_settings_store<atomic_file<counting_fs<>, no_sync, sibling_temp>>;
-    store_type store(files.global, files.local, {}, store_type::atomic_file_type(fs));
     BOOST_TEST_REQUIRE(store.set(scope::local, "/v", 1).has_value());
     auto const rewrite_in_place = [&](char digit) {
         auto const stamp = mtime_of(files.local);
