@@ -69,11 +69,13 @@ measured measure_get(section_context& context, bool merged) {
         auto const file = (dir / name).string();
         auto const an_hour_ago = ::timespec{::time(nullptr) - 3600, 0};
         ::timespec const times[2] = {an_hour_ago, an_hour_ago};
-        if (::utimensat(AT_FDCWD, file.c_str(), times, 0) != 0) throw std::runtime_error("utimensat " + file);
+        if (::utimensat(AT_FDCWD, file.c_str(), times, 0) != 0)
+            throw std::runtime_error("utimensat " + file);
     }
     auto const local = (dir / "local.json").string();
     auto const get = [&] {
-        auto v = merged ? store.get("/ui/font/size") : store.get(settings_scope::local, "/ui/font/size");
+        auto v =
+            merged ? store.get("/ui/font/size") : store.get(settings_scope::local, "/ui/font/size");
         if (!v) throw std::runtime_error(v.error().message());
     };
     auto const bare_stat = [&] {

@@ -30,8 +30,7 @@ namespace json = boost::json;
 
 using tiers = boost::mp11::mp_list<no_sync, full_sync>;
 template <class Durability>
-using state_type =
-    basic_state_file<json::value, atomic_file<posix_fs, Durability, sibling_temp>>;
+using state_type = basic_state_file<json::value, atomic_file<posix_fs, Durability, sibling_temp>>;
 
 constexpr std::array<std::size_t, 2> item_counts = {10, 1'000};  // ~1 KB, ~100 KB
 
@@ -46,7 +45,7 @@ json::value sample_state(std::size_t items) {
 struct measured {
     std::string tier;
     std::size_t bytes = 0;
-    paired_rounds save;             ///< save against the bare replace
+    paired_rounds save;  ///< save against the bare replace
     std::vector<double> load_us;
 };
 
@@ -74,9 +73,9 @@ measured measure(section_context& context, std::size_t items) {
         context.progress.update("state " + what + ", " + tier + ", " + std::to_string(m.bytes) +
                                 " bytes, round " + std::to_string(round + 1));
     };
-    m.save = run_paired_rounds(save, replace, context.mode.rounds,
-                               {100'000, context.mode.batch_seconds},
-                               [&](int round) { label("save", round); });
+    m.save =
+        run_paired_rounds(save, replace, context.mode.rounds, {100'000, context.mode.batch_seconds},
+                          [&](int round) { label("save", round); });
     for (int round = 0; round < context.mode.rounds; ++round) {
         label("load", round);
         auto const b = run_batch(load, {100'000, context.mode.batch_seconds / 2});
@@ -97,11 +96,11 @@ void run(section_context& context) {
     out.notes.push_back(
         "basic_state_file<boost::json::value, atomic_file<posix_fs, Durability, sibling_temp>>: "
         "save() and load() of one state, against a bare atomic_file replace of the same bytes.");
-    text_table table{"state_file save and load",
-                     {"tier", "file bytes", "save p50 µs", "replace p50 µs", "save × replace",
-                      "load p50 µs"},
-                     {false, true, true, true, true, true},
-                     {}};
+    text_table table{
+        "state_file save and load",
+        {"tier", "file bytes", "save p50 µs", "replace p50 µs", "save × replace", "load p50 µs"},
+        {false, true, true, true, true, true},
+        {}};
     json::array data;
     for (auto const& m : results) {
         double const ratio = median(m.save.round_ratios);

@@ -68,7 +68,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(streams_uneven_pieces, Combo, policy_matrix) {
     auto const written = f.make().replace_with(target, [&](sink& out) {
         // 1, 2, 3, ... bytes, then one piece larger than the sink's buffer.
         std::size_t at = 0;
-        for (std::size_t piece = 1; at + piece < 150'000; at += piece, ++piece) out.write(expected.substr(at, piece));
+        for (std::size_t piece = 1; at + piece < 150'000; at += piece, ++piece)
+            out.write(expected.substr(at, piece));
         out.write(std::string_view(expected).substr(at, 100'000));
         out.write(std::string_view(expected).substr(at + 100'000));
     });
@@ -121,7 +122,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(keeps_mode_of_existing_file, Combo, policy_matrix)
     BOOST_TEST(mode_of(f.env.fs, target) == 0640u);
 }
 
-BOOST_AUTO_TEST_CASE_TEMPLATE(modes_hold_under_a_umask_that_masks_owner_bits, Combo, policy_matrix) {
+BOOST_AUTO_TEST_CASE_TEMPLATE(modes_hold_under_a_umask_that_masks_owner_bits, Combo,
+                              policy_matrix) {
     // The temp is created 0600 & ~umask, so a umask like 0222 makes it 0400:
     // a final mode of 0600 must still be applied, not assumed.
     matrix_fixture<Combo> f;
@@ -136,7 +138,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(modes_hold_under_a_umask_that_masks_owner_bits, Co
     BOOST_TEST_REQUIRE(f.make(exact).replace(f.env.root() / "token", "t").has_value());
     BOOST_TEST(mode_of(f.env.fs, f.env.root() / "token") == 0600u);
     BOOST_TEST_REQUIRE(f.make().replace(f.env.root() / "default", "d").has_value());
-    BOOST_TEST(mode_of(f.env.fs, f.env.root() / "default") == 0444u);  // 0666 & ~0222, as open(2) would
+    BOOST_TEST(mode_of(f.env.fs, f.env.root() / "default") ==
+               0444u);  // 0666 & ~0222, as open(2) would
 }
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(applies_configured_mode_to_new_file, Combo, policy_matrix) {
@@ -155,7 +158,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(keeps_backup_of_previous_content, Combo, policy_ma
     auto const af = f.make(options);
     auto const target = f.env.root() / "config";
     BOOST_TEST_REQUIRE(af.replace(target, "v1").has_value());
-    BOOST_TEST(entries_of(f.env.fs, f.env.root()) == std::vector{"config"s});  // nothing to back up yet
+    BOOST_TEST(entries_of(f.env.fs, f.env.root()) ==
+               std::vector{"config"s});  // nothing to back up yet
     BOOST_TEST_REQUIRE(af.replace(target, "v2").has_value());
     BOOST_TEST_REQUIRE(af.replace(target, "v3").has_value());
     BOOST_TEST(content_of(f.env.fs, target) == "v3");
@@ -176,7 +180,8 @@ BOOST_AUTO_TEST_CASE(backup_is_a_synced_copy_where_link_is_not_supported) {
     BOOST_TEST_REQUIRE(af.replace(target, "v2").has_value());
     auto const syncs_before = env.fs.count(fs_op::sync_full);
     BOOST_TEST_REQUIRE(af.replace(target, "v3").has_value());
-    BOOST_TEST(env.fs.count(fs_op::sync_full) == syncs_before + 2);  // the copy, then the new content
+    BOOST_TEST(env.fs.count(fs_op::sync_full) ==
+               syncs_before + 2);  // the copy, then the new content
     BOOST_TEST(content_of(env.fs, target) == "v3");
     BOOST_TEST(content_of(env.fs, env.root() / "config.bak") == "v2");
     BOOST_TEST(mode_of(env.fs, env.root() / "config.bak") == 0640u);
@@ -247,10 +252,12 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(writer_error_replaces_nothing, Combo, policy_matri
     BOOST_TEST_REQUIRE(refused.has_error());
     BOOST_TEST((refused.error().stage() == stage::write_temp));
     BOOST_TEST(refused.error().code() == make_error_code(errc::writer_failed));
-    BOOST_CHECK_THROW((void)af.replace_with(target, [](sink& out) {
-        out.write(std::string(100'000, 'y'));
-        throw std::runtime_error("writer gave up");
-    }), std::runtime_error);
+    BOOST_CHECK_THROW((void)af.replace_with(target,
+                                            [](sink& out) {
+                                                out.write(std::string(100'000, 'y'));
+                                                throw std::runtime_error("writer gave up");
+                                            }),
+                      std::runtime_error);
     BOOST_TEST(content_of(f.env.fs, target) == "intact");
     BOOST_TEST(entries_of(f.env.fs, f.env.root()) == std::vector{"log"s});
     BOOST_TEST(temp_files_in(f.env.fs, f.env.temp_root()).empty());
@@ -279,7 +286,8 @@ BOOST_AUTO_TEST_CASE(temp_dir_on_another_device_copies_and_stays_atomic) {
     }
     counting_fs<> fs;
     if (fs.stat(work.path())->device == fs.stat(shm.path())->device) {
-        BOOST_TEST_MESSAGE("skipped: /dev/shm and " << work.path() << " are on the same device, so no EXDEV");
+        BOOST_TEST_MESSAGE("skipped: /dev/shm and " << work.path()
+                                                    << " are on the same device, so no EXDEV");
         return;
     }
     atomic_file<counting_fs<>, full_sync, temp_dir> af(fs, {}, temp_dir(shm.path()));

@@ -13,24 +13,29 @@ BOOST_AUTO_TEST_SUITE(error_model)
 
 BOOST_AUTO_TEST_CASE(message_names_stage_paths_and_cause) {
     error const e(stage::sync_temp, errno_code(EIO), "/a/b", "/a/.b.tmp-1-2-3");
-    BOOST_TEST(e.message() == "cannot sync temporary file '/a/.b.tmp-1-2-3' for '/a/b': Input/output error");
+    BOOST_TEST(e.message() ==
+               "cannot sync temporary file '/a/.b.tmp-1-2-3' for '/a/b': Input/output error");
 }
 
 BOOST_AUTO_TEST_CASE(message_without_second_path) {
-    BOOST_TEST(error(stage::read, errno_code(ENOENT), "/x").message() == "cannot read '/x': No such file or directory");
+    BOOST_TEST(error(stage::read, errno_code(ENOENT), "/x").message() ==
+               "cannot read '/x': No such file or directory");
     BOOST_TEST(error(stage::validate, errc::invalid_input, "", {}, "the path is empty").message() ==
                "refused '' (the path is empty): invalid input");
 }
 
 BOOST_AUTO_TEST_CASE(directory_sync_failure_says_the_content_is_in_place) {
     auto const m = error(stage::sync_directory, errno_code(EIO), "/a/b", "/a").message();
-    BOOST_TEST(m == "cannot sync directory '/a' after replacing '/a/b', which now holds the new content whose "
-                    "durability is unknown: Input/output error");
+    BOOST_TEST(
+        m ==
+        "cannot sync directory '/a' after replacing '/a/b', which now holds the new content whose "
+        "durability is unknown: Input/output error");
 }
 
 BOOST_AUTO_TEST_CASE(every_errc_has_its_own_message) {
     std::set<std::string> messages;
-    for (int e = static_cast<int>(errc::invalid_input); e <= static_cast<int>(errc::no_migration); ++e) {
+    for (int e = static_cast<int>(errc::invalid_input); e <= static_cast<int>(errc::no_migration);
+         ++e) {
         auto const text = make_error_code(static_cast<errc>(e)).message();
         BOOST_TEST(text != "unknown persist error", "errc " << e);
         messages.insert(text);
@@ -60,7 +65,8 @@ BOOST_AUTO_TEST_CASE(value_throws_persist_exception) {
     } catch (exception const& e) {
         BOOST_TEST(e.error() == failed.error());
         BOOST_TEST((e.code() == std::errc::cross_device_link));
-        BOOST_TEST(std::string(e.what()).find("cannot rename temporary file '/tmp/x' to '/t'") == 0);
+        BOOST_TEST(std::string(e.what()).find("cannot rename temporary file '/tmp/x' to '/t'") ==
+                   0);
     }
 }
 

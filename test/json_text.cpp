@@ -35,7 +35,8 @@ BOOST_AUTO_TEST_CASE(parse_error_names_line_and_column) {
     BOOST_TEST(parsed.error().code() == make_error_code(errc::corrupt_data));
     BOOST_TEST(parsed.error().path() == "/etc/app.json");
     BOOST_TEST(parsed.error().detail().rfind("line 3, column 8", 0) == 0, parsed.error().detail());
-    BOOST_TEST(parsed.error().message().find("cannot parse '/etc/app.json' (line 3") == 0, parsed.error().message());
+    BOOST_TEST(parsed.error().message().find("cannot parse '/etc/app.json' (line 3") == 0,
+               parsed.error().message());
 }
 
 BOOST_AUTO_TEST_CASE(truncated_document_points_at_its_end) {
@@ -45,9 +46,9 @@ BOOST_AUTO_TEST_CASE(truncated_document_points_at_its_end) {
 }
 
 BOOST_AUTO_TEST_CASE(extra_data_points_at_its_first_byte) {
-    for (auto const& [text, where] : {std::pair{"{\"a\":1} x", "line 1, column 9"},
-                                      std::pair{"{\"a\":1}x", "line 1, column 8"},
-                                      std::pair{"[1]\n  2", "line 2, column 3"}}) {
+    for (auto const& [text, where] :
+         {std::pair{"{\"a\":1} x", "line 1, column 9"}, std::pair{"{\"a\":1}x", "line 1, column 8"},
+          std::pair{"[1]\n  2", "line 2, column 3"}}) {
         auto const parsed = parse_json(text, "f");
         BOOST_TEST_REQUIRE(parsed.has_error());
         BOOST_TEST(parsed.error().detail().rfind(where, 0) == 0, parsed.error().detail());
@@ -63,18 +64,22 @@ BOOST_AUTO_TEST_CASE(position_of_counts_lines_and_bytes) {
 
 BOOST_AUTO_TEST_CASE(finds_values_json_text_cannot_hold) {
     namespace json = boost::json;
-    json::value v = json::parse(R"({"ok": [1, 2.5, "\u00e9\ud83d\ude00"], "tabs": [{}, {"title": "x"}]})");
+    json::value v =
+        json::parse(R"({"ok": [1, 2.5, "\u00e9\ud83d\ude00"], "tabs": [{}, {"title": "x"}]})");
     BOOST_TEST(!find_unrepresentable(v, "state").has_value());
     BOOST_TEST(parse_json(format_json(v), "f").value() == v);
 
     v.as_object()["tabs"].as_array()[1].as_object()["title"] = std::string("caf\xe9");  // Latin-1
-    BOOST_TEST(find_unrepresentable(v, "state").value() == "state.tabs[1].title: string is not valid UTF-8");
+    BOOST_TEST(find_unrepresentable(v, "state").value() ==
+               "state.tabs[1].title: string is not valid UTF-8");
     BOOST_TEST(parse_json(format_json(v), "f").has_error());  // why it matters
 
     json::value nan = {{"a b", {{"x", std::numeric_limits<double>::quiet_NaN()}}}};
-    BOOST_TEST(find_unrepresentable(nan).value() == R"(["a b"].x: NaN and infinity cannot be written as JSON)");
-    BOOST_TEST(find_unrepresentable(json::value(-std::numeric_limits<double>::infinity())).value() ==
-               "NaN and infinity cannot be written as JSON");
+    BOOST_TEST(find_unrepresentable(nan).value() ==
+               R"(["a b"].x: NaN and infinity cannot be written as JSON)");
+    BOOST_TEST(
+        find_unrepresentable(json::value(-std::numeric_limits<double>::infinity())).value() ==
+        "NaN and infinity cannot be written as JSON");
 
     json::object bad_key;
     bad_key[std::string("\xc0\xaf")] = 1;  // an overlong '/'
@@ -118,14 +123,30 @@ BOOST_AUTO_TEST_CASE(utf8_check_matches_the_parser) {
     // Each byte sequence inside a JSON string: find_unrepresentable and the
     // parser must agree on whether it is valid.
     std::string const sequences[] = {
-        "a",        "\xc3\xa9",         "\xe2\x82\xac",     "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf",
-        "\xc0\x80", "\xc1\xbf",         "\xe0\x9f\xbf",     "\xed\xa0\x80",     "\xf0\x8f\xbf\xbf",
-        "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\x80", "\xc3", "\xe2\x82", "\xff", "\xed\x9f\xbf",
+        "a",
+        "\xc3\xa9",
+        "\xe2\x82\xac",
+        "\xf0\x9f\x98\x80",
+        "\xf4\x8f\xbf\xbf",
+        "\xc0\x80",
+        "\xc1\xbf",
+        "\xe0\x9f\xbf",
+        "\xed\xa0\x80",
+        "\xf0\x8f\xbf\xbf",
+        "\xf4\x90\x80\x80",
+        "\xf5\x80\x80\x80",
+        "\x80",
+        "\xc3",
+        "\xe2\x82",
+        "\xff",
+        "\xed\x9f\xbf",
     };
     for (auto const& bytes : sequences) {
         bool const parses = parse_json("\"" + bytes + "\"", "f").has_value();
-        bool const representable = !find_unrepresentable(boost::json::value(boost::json::string(bytes))).has_value();
-        BOOST_TEST(parses == representable, "bytes of length " << bytes.size() << " starting " << int(bytes[0] & 0xff));
+        bool const representable =
+            !find_unrepresentable(boost::json::value(boost::json::string(bytes))).has_value();
+        BOOST_TEST(parses == representable,
+                   "bytes of length " << bytes.size() << " starting " << int(bytes[0] & 0xff));
     }
 }
 

@@ -15,7 +15,8 @@ struct recorder {
 
     static std::error_code flush(void* self, std::span<std::byte const> b) {
         auto& r = *static_cast<recorder*>(self);
-        if (static_cast<int>(r.writes.size()) == r.fail_at) return std::make_error_code(std::errc::no_space_on_device);
+        if (static_cast<int>(r.writes.size()) == r.fail_at)
+            return std::make_error_code(std::errc::no_space_on_device);
         r.writes.push_back(b.size());
         r.bytes.append(reinterpret_cast<char const*>(b.data()), b.size());
         return {};
@@ -29,7 +30,8 @@ BOOST_AUTO_TEST_SUITE(sink_buffering)
 BOOST_AUTO_TEST_CASE(small_pieces_are_gathered) {
     recorder r;
     sink out(&recorder::flush, &r);
-    for (int i = 0; i < 1000; ++i) out.write("0123456789");
+    for (int i = 0; i < 1000; ++i)
+        out.write("0123456789");
     BOOST_TEST(r.writes.empty());
     BOOST_TEST(!out.flush());
     BOOST_TEST(r.writes == std::vector<std::size_t>{10'000});

@@ -64,17 +64,18 @@ public:
     ///
     /// Errors: stage::validate (invalid_input, is_a_directory,
     /// not_a_directory, too_many_symbolic_link_levels), stage::read (the
-    /// target or its symlink could not be inspected: EACCES, EIO), create_directory, create_temp, write_temp,
-    /// set_metadata, sync_temp, backup, rename, sync_directory; the cause is
-    /// the errno of the failed call. After any error except sync_directory,
-    /// target is untouched and no temporary file is left. After a
-    /// sync_directory error the new content is in place, but whether it
-    /// survives a power cut is unknown.
+    /// target or its symlink could not be inspected: EACCES, EIO), create_directory, create_temp,
+    /// write_temp, set_metadata, sync_temp, backup, rename, sync_directory; the cause is the errno
+    /// of the failed call. After any error except sync_directory, target is untouched and no
+    /// temporary file is left. After a sync_directory error the new content is in place, but
+    /// whether it survives a power cut is unknown.
     ///
     /// Not guaranteed: what survives a power cut beyond Durability::promise.
     /// A temp file removal that itself fails during cleanup is not reported.
-    [[nodiscard]] result<void> replace(std::filesystem::path const& target, std::string_view bytes) const;
-    [[nodiscard]] result<void> replace(std::filesystem::path const& target, std::span<std::byte const> bytes) const;
+    [[nodiscard]] result<void> replace(std::filesystem::path const& target,
+                                       std::string_view bytes) const;
+    [[nodiscard]] result<void> replace(std::filesystem::path const& target,
+                                       std::span<std::byte const> bytes) const;
 
     /// Like replace(), but the content is streamed: writer(sink&) is called
     /// once and may write any number of pieces of any size. If the writer
@@ -86,7 +87,8 @@ public:
     /// std::error_code.
     template <class Writer>
         requires std::invocable<Writer&, sink&>
-    [[nodiscard]] result<void> replace_with(std::filesystem::path const& target, Writer&& writer) const;
+    [[nodiscard]] result<void> replace_with(std::filesystem::path const& target,
+                                            Writer&& writer) const;
 
     /// The whole content of path (following symlinks).
     /// Errors: stage::validate, stage::read (ENOENT, EISDIR, EACCES, ...).
@@ -101,7 +103,8 @@ private:
 
     result<resolved_target> prepare(std::filesystem::path const& target) const;
     result<void> keep_backup(std::filesystem::path const& target) const;
-    io_result<void> copy_for_backup(std::filesystem::path const& target, std::filesystem::path const& copy) const;
+    io_result<void> copy_for_backup(std::filesystem::path const& target,
+                                    std::filesystem::path const& copy) const;
     mode_t final_mode(std::optional<file_status> const& existing) const;
 
     mutable Fs fs_;

@@ -56,7 +56,8 @@ PERSIST_DECL std::optional<std::string> find_unrepresentable(boost::json::value 
 /// valid UTF-8, nesting at most json_max_depth levels). On failure:
 /// stage::parse, errc::corrupt_data, path = source (the file the text came
 /// from), detail = "line L, column C: <reason>".
-PERSIST_DECL result<boost::json::value> parse_json(std::string_view text, std::filesystem::path const& source);
+PERSIST_DECL result<boost::json::value> parse_json(std::string_view text,
+                                                   std::filesystem::path const& source);
 
 }  // namespace persist
 

@@ -26,7 +26,9 @@ public:
     /// Writes bytes out to the file: `context` is the owner's state.
     using flush_function = std::error_code (*)(void* context, std::span<std::byte const> bytes);
 
-    sink(flush_function flush, void* context) : flush_(flush), context_(context) { buffer_.reserve(capacity); }
+    sink(flush_function flush, void* context) : flush_(flush), context_(context) {
+        buffer_.reserve(capacity);
+    }
     sink(sink const&) = delete;
     sink& operator=(sink const&) = delete;
 

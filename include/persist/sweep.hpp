@@ -53,13 +53,15 @@ inline bool process_exists(pid_t pid) noexcept { return ::kill(pid, 0) == 0 || e
 /// until that process exits.
 /// Thread safety: safe to run concurrently, also with replaces in dir.
 template <fs_policy Fs>
-result<sweep_report> sweep_stale_temps(Fs& fs, std::filesystem::path const& dir, sweep_options options = {}) {
+result<sweep_report> sweep_stale_temps(Fs& fs, std::filesystem::path const& dir,
+                                       sweep_options options = {}) {
     auto names = fs.list_directory(dir);
     if (!names) return error(stage::read, names.error(), dir);
     auto const now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-    auto const min_age_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(options.min_age).count();
+    auto const min_age_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(options.min_age).count();
     sweep_report report;
     for (auto const& name : *names) {
         auto const owner = detail::temp_name_owner(name);
@@ -81,7 +83,8 @@ result<sweep_report> sweep_stale_temps(Fs& fs, std::filesystem::path const& dir,
 }
 
 /// The same on the real filesystem.
-inline result<sweep_report> sweep_stale_temps(std::filesystem::path const& dir, sweep_options options = {}) {
+inline result<sweep_report> sweep_stale_temps(std::filesystem::path const& dir,
+                                              sweep_options options = {}) {
     posix_fs fs;
     return sweep_stale_temps(fs, dir, options);
 }

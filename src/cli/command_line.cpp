@@ -10,7 +10,8 @@
 
 namespace persist::cli {
 
-arguments::arguments(std::span<char const* const> words, std::vector<std::string_view> value_options,
+arguments::arguments(std::span<char const* const> words,
+                     std::vector<std::string_view> value_options,
                      std::vector<std::string_view> flags) {
     auto known = [](auto const& names, std::string_view name) {
         return std::find(names.begin(), names.end(), name) != names.end();
@@ -18,7 +19,8 @@ arguments::arguments(std::span<char const* const> words, std::vector<std::string
     for (std::size_t i = 0; i < words.size(); ++i) {
         std::string_view word = words[i];
         if (word == "--") {
-            positional_.insert(positional_.end(), words.begin() + static_cast<std::ptrdiff_t>(i) + 1, words.end());
+            positional_.insert(positional_.end(),
+                               words.begin() + static_cast<std::ptrdiff_t>(i) + 1, words.end());
             break;
         }
         if (!word.starts_with("--") || word.size() == 2) {
@@ -59,7 +61,8 @@ bool arguments::flag(std::string_view name) const {
 std::vector<std::string> arguments::expect(std::size_t count, std::string_view what) const {
     if (positional_.size() < count) throw usage_error{"expects " + std::string(what)};
     if (positional_.size() > count) {
-        throw usage_error{"unexpected argument '" + positional_[count] + "' (expects " + std::string(what) + ")"};
+        throw usage_error{"unexpected argument '" + positional_[count] + "' (expects " +
+                          std::string(what) + ")"};
     }
     return positional_;
 }
@@ -88,7 +91,8 @@ mode_t parse_mode(std::string_view text) {
     unsigned mode = 0;
     auto const [end, failed] = std::from_chars(text.data(), text.data() + text.size(), mode, 8);
     if (text.empty() || failed != std::errc() || end != text.data() + text.size() || mode > 07777) {
-        throw usage_error{"--mode expects an octal mode such as 600 or 0644, not '" + std::string(text) + "'"};
+        throw usage_error{"--mode expects an octal mode such as 600 or 0644, not '" +
+                          std::string(text) + "'"};
     }
     return static_cast<mode_t>(mode);
 }

@@ -18,14 +18,17 @@ template <class Durability>
 using log_type = basic_jsonl_log<atomic_file<posix_fs, Durability, sibling_temp>>;
 
 // Tells what opening the log repaired, on stderr: the caller's stdout is data.
-void report_recovery(std::filesystem::path const& log, jsonl_recovery_report const& r, std::ostream& out) {
-    if (r.added_newline) out << "persist: " << log.string() << ": added the missing newline after the last record\n";
+void report_recovery(std::filesystem::path const& log, jsonl_recovery_report const& r,
+                     std::ostream& out) {
+    if (r.added_newline)
+        out << "persist: " << log.string() << ": added the missing newline after the last record\n";
     if (r.torn_bytes != 0) {
-        out << "persist: " << log.string() << ": moved a torn tail of " << r.torn_bytes << " bytes at offset "
-            << r.torn_offset << " to " << r.quarantine_path.string() << "\n";
+        out << "persist: " << log.string() << ": moved a torn tail of " << r.torn_bytes
+            << " bytes at offset " << r.torn_offset << " to " << r.quarantine_path.string() << "\n";
     }
     for (auto const& bad : r.corrupt_lines) {
-        out << "persist: " << log.string() << ": corrupt line kept in place: " << bad.detail << "\n";
+        out << "persist: " << log.string() << ": corrupt line kept in place: " << bad.detail
+            << "\n";
     }
 }
 
@@ -42,7 +45,9 @@ std::vector<boost::json::value> parse_input_records() {
         if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
         boost::system::error_code ec;
         auto value = boost::json::parse(text, ec);
-        if (ec) throw usage_error{"standard input line " + std::to_string(line) + " is not one JSON value: " + ec.message()};
+        if (ec)
+            throw usage_error{"standard input line " + std::to_string(line) +
+                              " is not one JSON value: " + ec.message()};
         records.push_back(std::move(value));
     }
     return records;
@@ -59,7 +64,8 @@ int append_command(std::span<char const* const> words) {
         if (!opened) return report(opened.error());
         report_recovery(log, opened->recovery(), std::cerr);
         if (records.empty()) return int(exit_success);
-        if (auto appended = opened->append_batch(records); !appended) return report(appended.error());
+        if (auto appended = opened->append_batch(records); !appended)
+            return report(appended.error());
         return int(exit_success);
     });
 }
@@ -81,7 +87,8 @@ int read_command(std::span<char const* const> words) {
             if (!bad.terminated) continue;  // the torn tail, told below
             if (!lenient) {
                 std::cout.flush();
-                print_error(log.string() + ": corrupt record (" + bad.detail + "); --lenient skips it");
+                print_error(log.string() + ": corrupt record (" + bad.detail +
+                            "); --lenient skips it");
                 return exit_failure;
             }
             print_error(log.string() + ": skipped corrupt record (" + bad.detail + ")");
@@ -90,8 +97,9 @@ int read_command(std::span<char const* const> words) {
         std::cout << boost::json::serialize((*record)->value) << '\n';
     }
     if (auto const& tail = reader->unterminated_line(); tail && !tail->is_record) {
-        print_error(log.string() + ": torn tail of " + std::to_string(tail->length) + " bytes at offset " +
-                    std::to_string(tail->offset) + " not printed ('persist repair' moves it aside)");
+        print_error(log.string() + ": torn tail of " + std::to_string(tail->length) +
+                    " bytes at offset " + std::to_string(tail->offset) +
+                    " not printed ('persist repair' moves it aside)");
     }
     std::cout.flush();
     return std::cout ? exit_success : exit_failure;
@@ -107,12 +115,13 @@ int repair_command(std::span<char const* const> words) {
         if (!opened) return report(opened.error());
         auto const& r = opened->recovery();
         report_recovery(log, r, std::cout);
-        std::cout << "persist: " << log.string() << ": " << r.records << " records, " << r.size << " bytes"
-                  << (r.clean() ? ", nothing to repair" : "") << "\n";
+        std::cout << "persist: " << log.string() << ": " << r.records << " records, " << r.size
+                  << " bytes" << (r.clean() ? ", nothing to repair" : "") << "\n";
         auto const dir = log.has_parent_path() ? log.parent_path() : std::filesystem::path(".");
         auto swept = sweep_stale_temps(dir);
         if (!swept) return report(swept.error());
-        for (auto const& removed : swept->removed) std::cout << "persist: removed stale temp file " << removed.string() << "\n";
+        for (auto const& removed : swept->removed)
+            std::cout << "persist: removed stale temp file " << removed.string() << "\n";
         return int(exit_success);
     });
 }

@@ -14,9 +14,11 @@ namespace {
 
 std::filesystem::path default_global_file() {
     char const* xdg = std::getenv("XDG_CONFIG_HOME");
-    if (xdg != nullptr && *xdg != '\0') return std::filesystem::path(xdg) / "persist" / "settings.json";
+    if (xdg != nullptr && *xdg != '\0')
+        return std::filesystem::path(xdg) / "persist" / "settings.json";
     char const* home = std::getenv("HOME");
-    if (home == nullptr || *home == '\0') throw usage_error{"neither XDG_CONFIG_HOME nor HOME is set; pass --global FILE"};
+    if (home == nullptr || *home == '\0')
+        throw usage_error{"neither XDG_CONFIG_HOME nor HOME is set; pass --global FILE"};
     return std::filesystem::path(home) / ".config" / "persist" / "settings.json";
 }
 
@@ -60,7 +62,8 @@ int settings_command(std::span<char const* const> words) {
         auto const scope = parse_scope(given[1]);
         auto value = parse_json_argument(given[3]);
         if (action == "set") {
-            if (auto set = store.set(scope, given[2], std::move(value)); !set) return report(set.error());
+            if (auto set = store.set(scope, given[2], std::move(value)); !set)
+                return report(set.error());
         } else if (auto added = store.add_unique(scope, given[2], std::move(value)); !added) {
             return report(added.error());
         }
@@ -68,7 +71,8 @@ int settings_command(std::span<char const* const> words) {
     }
     if (action == "erase") {
         auto const given = args.expect(3, "erase global|local POINTER");
-        if (auto erased = store.erase(parse_scope(given[1]), given[2]); !erased) return report(erased.error());
+        if (auto erased = store.erase(parse_scope(given[1]), given[2]); !erased)
+            return report(erased.error());
         return exit_success;
     }
     throw usage_error{"unknown action '" + action + "' (expects get, set, add or erase)"};

@@ -28,8 +28,10 @@ std::size_t choose(std::optional<std::string> const& given, std::string_view fal
         if (choices[i] == wanted) return i;
     }
     std::string list;
-    for (auto c : choices) list += (list.empty() ? "" : "|") + std::string(c);
-    throw usage_error{"--" + std::string(option) + " expects " + list + ", not '" + std::string(wanted) + "'"};
+    for (auto c : choices)
+        list += (list.empty() ? "" : "|") + std::string(c);
+    throw usage_error{"--" + std::string(option) + " expects " + list + ", not '" +
+                      std::string(wanted) + "'"};
 }
 
 /// Calls body.template operator()<Tier>() with the tier --durability names
@@ -37,8 +39,9 @@ std::size_t choose(std::optional<std::string> const& given, std::string_view fal
 template <class Body>
 int with_tier(arguments const& args, Body&& body) {
     std::size_t const tier = choose(args.value("durability"), "full", tier_names, "durability");
-    return boost::mp11::mp_with_index<std::tuple_size_v<tiers>>(
-        tier, [&](auto index) { return body.template operator()<std::tuple_element_t<index, tiers>>(); });
+    return boost::mp11::mp_with_index<std::tuple_size_v<tiers>>(tier, [&](auto index) {
+        return body.template operator()<std::tuple_element_t<index, tiers>>();
+    });
 }
 
 }  // namespace persist::cli

@@ -24,21 +24,25 @@ std::error_code copy_standard_input(sink& out) {
 }
 
 template <class Durability, class Naming>
-int write_with(std::filesystem::path const& file, atomic_file_options const& options, Naming naming) {
+int write_with(std::filesystem::path const& file, atomic_file_options const& options,
+               Naming naming) {
     atomic_file<posix_fs, Durability, Naming> af(posix_fs{}, options, std::move(naming));
-    if (auto written = af.replace_with(file, copy_standard_input); !written) return report(written.error());
+    if (auto written = af.replace_with(file, copy_standard_input); !written)
+        return report(written.error());
     return exit_success;
 }
 
 }  // namespace
 
 int write_command(std::span<char const* const> words) {
-    arguments const args(words, {"durability", "temp", "temp-dir", "mode"}, {"backup", "no-follow"});
+    arguments const args(words, {"durability", "temp", "temp-dir", "mode"},
+                         {"backup", "no-follow"});
     std::filesystem::path const file = args.expect(1, "FILE")[0];
     // --temp-dir alone implies --temp tmpdir.
-    std::size_t const naming =
-        choose(args.value("temp"), args.value("temp-dir") ? "tmpdir" : "sibling", naming_names, "temp");
-    if (args.value("temp-dir") && naming != 2) throw usage_error{"--temp-dir goes with --temp tmpdir"};
+    std::size_t const naming = choose(
+        args.value("temp"), args.value("temp-dir") ? "tmpdir" : "sibling", naming_names, "temp");
+    if (args.value("temp-dir") && naming != 2)
+        throw usage_error{"--temp-dir goes with --temp tmpdir"};
 
     atomic_file_options options;
     options.keep_backup = args.flag("backup");

@@ -23,7 +23,8 @@ int main() {
 #if defined(PERSIST_CONSUMER_HAS_API)
     namespace fs = std::filesystem;
     std::error_code ec;
-    fs::path const dir = fs::temp_directory_path() / ("persist-consumer-" + std::to_string(std::random_device{}()));
+    fs::path const dir =
+        fs::temp_directory_path() / ("persist-consumer-" + std::to_string(std::random_device{}()));
     fs::remove_all(dir, ec);
     fs::path const target = dir / "nested" / "state.txt";
 
@@ -32,7 +33,8 @@ int main() {
     if (auto replaced = file.replace(target, "hello from the consumer\n"); !replaced) {
         std::fprintf(stderr, "replace failed: %s\n", replaced.error().message().c_str());
         status = EXIT_FAILURE;
-    } else if (auto content = file.read(target); !content || *content != "hello from the consumer\n") {
+    } else if (auto content = file.read(target);
+               !content || *content != "hello from the consumer\n") {
         std::fprintf(stderr, "read back failed or differs\n");
         status = EXIT_FAILURE;
     }

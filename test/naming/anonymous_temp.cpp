@@ -49,7 +49,8 @@ BOOST_AUTO_TEST_CASE(nothing_visible_while_writing) {
 }
 
 BOOST_AUTO_TEST_CASE(falls_back_to_a_sibling_temp_where_unsupported) {
-    for (auto const refusal : {std::errc::operation_not_supported, std::errc::is_a_directory, std::errc::invalid_argument}) {
+    for (auto const refusal : {std::errc::operation_not_supported, std::errc::is_a_directory,
+                               std::errc::invalid_argument}) {
         BOOST_TEST_CONTEXT("O_TMPFILE refused with " << std::make_error_code(refusal).message()) {
             temp_directory dir;
             atomic_file<no_tmpfile_fs, full_sync, anonymous_temp> af(no_tmpfile_fs{refusal});
@@ -67,7 +68,8 @@ BOOST_AUTO_TEST_CASE(falls_back_to_a_sibling_temp_where_unsupported) {
 
 BOOST_AUTO_TEST_CASE(other_errors_are_reported_not_masked) {
     temp_directory dir;
-    atomic_file<no_tmpfile_fs, full_sync, anonymous_temp> af(no_tmpfile_fs{std::errc::permission_denied});
+    atomic_file<no_tmpfile_fs, full_sync, anonymous_temp> af(
+        no_tmpfile_fs{std::errc::permission_denied});
     auto const replaced = af.replace(dir / "state", "x");
     BOOST_TEST_REQUIRE(replaced.has_error());
     BOOST_TEST((replaced.error().stage() == stage::create_temp));

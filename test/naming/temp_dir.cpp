@@ -51,7 +51,8 @@ BOOST_AUTO_TEST_CASE(missing_temp_directory_is_a_create_temp_error) {
     auto const replaced = af.replace(dir / "file", "x");
     BOOST_TEST_REQUIRE(replaced.has_error());
     BOOST_TEST((replaced.error().stage() == stage::create_temp));
-    BOOST_TEST(replaced.error().code() == std::make_error_code(std::errc::no_such_file_or_directory));
+    BOOST_TEST(replaced.error().code() ==
+               std::make_error_code(std::errc::no_such_file_or_directory));
     BOOST_TEST(replaced.error().other_path() == dir / "no-such-dir");
     BOOST_TEST(entries_of(posix_fs{}, dir.path()).empty());
 }
@@ -60,7 +61,8 @@ BOOST_AUTO_TEST_CASE(planted_symlinks_in_a_shared_directory_never_redirect_the_w
     temp_directory dir;
     auto const shared = dir / "shared";
     std::filesystem::create_directory(shared);
-    std::filesystem::permissions(shared, std::filesystem::perms::all | std::filesystem::perms::sticky_bit);
+    std::filesystem::permissions(shared,
+                                 std::filesystem::perms::all | std::filesystem::perms::sticky_bit);
     auto const victim = dir / "victim";
     atomic_file<posix_fs, no_sync, sibling_temp>{}.replace(victim, "untouched").value();
 
@@ -72,7 +74,8 @@ BOOST_AUTO_TEST_CASE(planted_symlinks_in_a_shared_directory_never_redirect_the_w
     BOOST_TEST(content_of(posix_fs{}, target) == "secret");
     BOOST_TEST(temp_files_in(posix_fs{}, shared).size() == 3u);  // only the attacker's links remain
     for (auto const& name : temp_files_in(posix_fs{}, shared)) {
-        BOOST_TEST((std::filesystem::symlink_status(shared / name).type() == std::filesystem::file_type::symlink));
+        BOOST_TEST((std::filesystem::symlink_status(shared / name).type() ==
+                    std::filesystem::file_type::symlink));
     }
 }
 

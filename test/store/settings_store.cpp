@@ -310,11 +310,12 @@ BOOST_AUTO_TEST_CASE(refuses_values_json_cannot_hold) {
     BOOST_TEST_REQUIRE(store.set(scope::local, "/ok", 1.5).has_value());
     auto const before = on_disk(files.local);
     check_failure(store.set(scope::local, "/x/y", std::numeric_limits<double>::quiet_NaN()),
-                  stage::validate, errc::invalid_input, "x.y: NaN and infinity cannot be written as JSON");
+                  stage::validate, errc::invalid_input,
+                  "x.y: NaN and infinity cannot be written as JSON");
     check_failure(store.add_unique(scope::local, "/list", std::numeric_limits<double>::infinity()),
                   stage::validate, errc::invalid_input, "list[0]: NaN and infinity");
-    check_failure(store.set(scope::local, "/name", "bad \xFF"), stage::validate, errc::invalid_input,
-                  "name: string is not valid UTF-8");
+    check_failure(store.set(scope::local, "/name", "bad \xFF"), stage::validate,
+                  errc::invalid_input, "name: string is not valid UTF-8");
     BOOST_TEST(on_disk(files.local) == before);
     check_failure(store.set(scope::local, "", 1), stage::validate, errc::type_mismatch,
                   "must be an object");

@@ -1,7 +1,6 @@
 // state_file: its contract over the store matrix, then its behaviour, every
-// recovery path and update. Migrations are in test/store/state_migration.cpp. Faults and crashes are in
-// test/crash/state_file.cpp, processes updating at once in
-// test/concurrency/state_file.cpp.
+// recovery path and update. Migrations are in test/store/state_migration.cpp. Faults and crashes
+// are in test/crash/state_file.cpp, processes updating at once in test/concurrency/state_file.cpp.
 #include <persist/store/state_file.hpp>
 
 #include "support/fs_inspect.hpp"

@@ -33,7 +33,9 @@ std::vector<std::string> entries_of(Fs fs, std::filesystem::path const& dir) {
 template <class Fs>
 std::vector<std::string> temp_files_in(Fs fs, std::filesystem::path const& dir) {
     auto names = entries_of(fs, dir);
-    std::erase_if(names, [](std::string const& n) { return n.find(detail::temp_marker) == std::string::npos; });
+    std::erase_if(names, [](std::string const& n) {
+        return n.find(detail::temp_marker) == std::string::npos;
+    });
     return names;
 }
 

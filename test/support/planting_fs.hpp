@@ -12,7 +12,8 @@ namespace persist::test {
 /// case of a shared directory, an attacker who predicts the random name.
 class planting_fs : public fs_decorator<planting_fs, posix_fs> {
 public:
-    planting_fs(std::filesystem::path victim, int plants) : victim_(std::move(victim)), plants_(plants) {}
+    planting_fs(std::filesystem::path victim, int plants)
+        : victim_(std::move(victim)), plants_(plants) {}
 
     io_result<handle> create_exclusive(std::filesystem::path const& p, mode_t mode) {
         if (planted_ < plants_) {

@@ -17,7 +17,8 @@ namespace persist::test {
 class temp_directory {
 public:
     explicit temp_directory(std::filesystem::path base = default_base()) {
-        auto const unique = boost::filesystem::unique_path("persist-test-%%%%-%%%%-%%%%-%%%%").string();
+        auto const unique =
+            boost::filesystem::unique_path("persist-test-%%%%-%%%%-%%%%-%%%%").string();
         path_ = base / unique;
         std::filesystem::create_directories(path_);
     }
@@ -29,11 +30,14 @@ public:
     }
 
     std::filesystem::path const& path() const noexcept { return path_; }
-    std::filesystem::path operator/(std::filesystem::path const& name) const { return path_ / name; }
+    std::filesystem::path operator/(std::filesystem::path const& name) const {
+        return path_ / name;
+    }
 
     static std::filesystem::path default_base() {
         char const* dir = std::getenv("PERSIST_TEST_DIR");
-        return (dir != nullptr && *dir != '\0') ? std::filesystem::path(dir) : std::filesystem::temp_directory_path();
+        return (dir != nullptr && *dir != '\0') ? std::filesystem::path(dir)
+                                                : std::filesystem::temp_directory_path();
     }
 
 private:

@@ -14,7 +14,9 @@
 namespace persist {
 
 /// For Boost.Test's failure messages: the operation's number in fs_op.
-inline std::ostream& operator<<(std::ostream& out, fs_op op) { return out << "fs_op#" << static_cast<int>(op); }
+inline std::ostream& operator<<(std::ostream& out, fs_op op) {
+    return out << "fs_op#" << static_cast<int>(op);
+}
 
 }  // namespace persist
 
@@ -45,7 +47,8 @@ inline std::size_t first_of(std::vector<fs_op> const& calls, fs_op op) {
 /// Index of the last call of op, or calls.size() if there is none.
 inline std::size_t last_of(std::vector<fs_op> const& calls, fs_op op) {
     auto const found = std::find(calls.rbegin(), calls.rend(), op);
-    return found == calls.rend() ? calls.size() : static_cast<std::size_t>(calls.rend() - found - 1);
+    return found == calls.rend() ? calls.size()
+                                 : static_cast<std::size_t>(calls.rend() - found - 1);
 }
 
 using every_naming = naming_policies;

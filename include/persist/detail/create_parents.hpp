@@ -18,14 +18,15 @@ namespace persist::detail {
 /// stage::create_directory with the failed call's cause. Directories created
 /// before a failure are left in place (they are harmless and may be shared).
 template <class Durability, class Fs>
-result<void> create_parents(Fs& fs, std::filesystem::path const& target, std::filesystem::path const& dir) {
+result<void> create_parents(Fs& fs, std::filesystem::path const& target,
+                            std::filesystem::path const& dir) {
     std::vector<std::filesystem::path> missing;
     for (auto d = dir;; d = directory_of(d)) {
         auto status = fs.stat(d);
         if (status) {
             if (status->kind != file_kind::directory) {
-                return error(stage::validate, std::make_error_code(std::errc::not_a_directory), target, d,
-                             "a parent of the target is not a directory");
+                return error(stage::validate, std::make_error_code(std::errc::not_a_directory),
+                             target, d, "a parent of the target is not a directory");
             }
             break;
         }
@@ -35,7 +36,8 @@ result<void> create_parents(Fs& fs, std::filesystem::path const& target, std::fi
         missing.push_back(d);
     }
     for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-        if (auto made = fs.make_directory(*it, 0777); !made && made.error() != std::errc::file_exists) {
+        if (auto made = fs.make_directory(*it, 0777);
+            !made && made.error() != std::errc::file_exists) {
             return error(stage::create_directory, made.error(), target, *it);
         }
         auto const parent = directory_of(*it);

@@ -19,7 +19,8 @@ io_result<std::string> read_whole_file(Fs& fs, std::filesystem::path const& p,
     unique_handle<Fs> file(fs, *opened);
     auto const status = fs.stat(file.get());
     if (!status) return status.error();
-    if (status->kind == file_kind::directory) return std::make_error_code(std::errc::is_a_directory);
+    if (status->kind == file_kind::directory)
+        return std::make_error_code(std::errc::is_a_directory);
     if (opened_status != nullptr) *opened_status = *status;
     std::string content;
     // One byte more than fstat said: a read that stops short of it, having
@@ -31,7 +32,8 @@ io_result<std::string> read_whole_file(Fs& fs, std::filesystem::path const& p,
         std::size_t const used = content.size();
         std::size_t const space = used == 0 ? size : std::max<std::size_t>(size, 4096);
         content.resize(used + space);
-        auto got = fs.read(file.get(), std::as_writable_bytes(std::span(content.data() + used, space)));
+        auto got =
+            fs.read(file.get(), std::as_writable_bytes(std::span(content.data() + used, space)));
         if (!got) return got.error();
         content.resize(used + *got);
         if (*got == 0) break;

@@ -15,9 +15,13 @@ struct data_sync {
     static constexpr power_loss_promise promise = power_loss_promise::whole_if_present;
 
     template <class Fs>
-    static io_result<void> sync_file(Fs& fs, typename Fs::handle h) { return fs.sync_data(h); }
+    static io_result<void> sync_file(Fs& fs, typename Fs::handle h) {
+        return fs.sync_data(h);
+    }
     template <class Fs>
-    static io_result<void> sync_directory(Fs&, std::filesystem::path const&) { return {}; }
+    static io_result<void> sync_directory(Fs&, std::filesystem::path const&) {
+        return {};
+    }
 };
 
 }  // namespace persist

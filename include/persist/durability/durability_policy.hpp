@@ -33,11 +33,11 @@ enum class power_loss_promise {
 template <class D, class Fs>
 concept durability_policy = fs_policy<Fs> && std::is_empty_v<D> &&
     requires(Fs& fs, typename Fs::handle h, std::filesystem::path const& dir) {
-        { D::sync_file(fs, h) } -> std::same_as<io_result<void>>;
-        { D::sync_directory(fs, dir) } -> std::same_as<io_result<void>>;
-        { D::promise } -> std::convertible_to<power_loss_promise>;
-        { D::name } -> std::convertible_to<std::string_view>;
-    };
+    { D::sync_file(fs, h) } -> std::same_as<io_result<void>>;
+    { D::sync_directory(fs, dir) } -> std::same_as<io_result<void>>;
+    { D::promise } -> std::convertible_to<power_loss_promise>;
+    { D::name } -> std::convertible_to<std::string_view>;
+};
 
 }  // namespace persist
 

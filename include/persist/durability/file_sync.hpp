@@ -14,9 +14,13 @@ struct file_sync {
     static constexpr power_loss_promise promise = power_loss_promise::whole_if_present;
 
     template <class Fs>
-    static io_result<void> sync_file(Fs& fs, typename Fs::handle h) { return fs.sync_full(h); }
+    static io_result<void> sync_file(Fs& fs, typename Fs::handle h) {
+        return fs.sync_full(h);
+    }
     template <class Fs>
-    static io_result<void> sync_directory(Fs&, std::filesystem::path const&) { return {}; }
+    static io_result<void> sync_directory(Fs&, std::filesystem::path const&) {
+        return {};
+    }
 };
 
 }  // namespace persist

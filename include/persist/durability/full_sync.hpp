@@ -18,7 +18,9 @@ struct full_sync {
     static constexpr power_loss_promise promise = power_loss_promise::durable;
 
     template <class Fs>
-    static io_result<void> sync_file(Fs& fs, typename Fs::handle h) { return fs.sync_full(h); }
+    static io_result<void> sync_file(Fs& fs, typename Fs::handle h) {
+        return fs.sync_full(h);
+    }
     template <class Fs>
     static io_result<void> sync_directory(Fs& fs, std::filesystem::path const& dir) {
         return fs.sync_directory(dir);

@@ -15,9 +15,13 @@ struct no_sync {
     static constexpr power_loss_promise promise = power_loss_promise::none;
 
     template <class Fs>
-    static io_result<void> sync_file(Fs&, typename Fs::handle) { return {}; }
+    static io_result<void> sync_file(Fs&, typename Fs::handle) {
+        return {};
+    }
     template <class Fs>
-    static io_result<void> sync_directory(Fs&, std::filesystem::path const&) { return {}; }
+    static io_result<void> sync_directory(Fs&, std::filesystem::path const&) {
+        return {};
+    }
 };
 
 }  // namespace persist

@@ -24,10 +24,13 @@ template <fs_policy Inner = posix_fs>
 class counting_fs : public fs_decorator<counting_fs<Inner>, Inner> {
 public:
     explicit counting_fs(Inner inner = Inner{})
-        : fs_decorator<counting_fs<Inner>, Inner>(std::move(inner)), record_(std::make_shared<record>()) {}
+        : fs_decorator<counting_fs<Inner>, Inner>(std::move(inner)),
+          record_(std::make_shared<record>()) {}
 
     /// How many times op was called since construction or reset().
-    std::size_t count(fs_op op) const { return record_->counts[static_cast<std::size_t>(op)].load(); }
+    std::size_t count(fs_op op) const {
+        return record_->counts[static_cast<std::size_t>(op)].load();
+    }
 
     /// Every call, in order.
     std::vector<fs_op> calls() const {
@@ -37,7 +40,8 @@ public:
 
     void reset() {
         std::lock_guard const lock(record_->mutex);
-        for (auto& c : record_->counts) c = 0;
+        for (auto& c : record_->counts)
+            c = 0;
         record_->calls.clear();
     }
 

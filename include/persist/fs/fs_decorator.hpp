@@ -29,7 +29,9 @@ public:
 
     Inner& inner() noexcept { return inner_; }
 
-    io_result<handle> open_read(path const& p) { return call(fs_op::open_read, [&] { return inner_.open_read(p); }); }
+    io_result<handle> open_read(path const& p) {
+        return call(fs_op::open_read, [&] { return inner_.open_read(p); });
+    }
     io_result<handle> create_exclusive(path const& p, mode_t m) {
         return call(fs_op::create_exclusive, [&] { return inner_.create_exclusive(p, m); });
     }
@@ -45,9 +47,15 @@ public:
     io_result<std::size_t> read(handle h, std::span<std::byte> b) {
         return call(fs_op::read, [&] { return inner_.read(h, b); });
     }
-    io_result<void> truncate(handle h, std::uint64_t n) { return call(fs_op::truncate, [&] { return inner_.truncate(h, n); }); }
-    io_result<void> sync_data(handle h) { return call(fs_op::sync_data, [&] { return inner_.sync_data(h); }); }
-    io_result<void> sync_full(handle h) { return call(fs_op::sync_full, [&] { return inner_.sync_full(h); }); }
+    io_result<void> truncate(handle h, std::uint64_t n) {
+        return call(fs_op::truncate, [&] { return inner_.truncate(h, n); });
+    }
+    io_result<void> sync_data(handle h) {
+        return call(fs_op::sync_data, [&] { return inner_.sync_data(h); });
+    }
+    io_result<void> sync_full(handle h) {
+        return call(fs_op::sync_full, [&] { return inner_.sync_full(h); });
+    }
     io_result<void> close(handle h) {
         // A failed close still releases the handle (fs_policy 2): forward it
         // even when failing it, so an injected fault leaks nothing.
@@ -56,30 +64,48 @@ public:
         if (injected) return *injected;
         return closed;
     }
-    io_result<void> rename(path const& f, path const& t) { return call(fs_op::rename, [&] { return inner_.rename(f, t); }); }
+    io_result<void> rename(path const& f, path const& t) {
+        return call(fs_op::rename, [&] { return inner_.rename(f, t); });
+    }
     io_result<void> link_handle(handle h, path const& p) {
         return call(fs_op::link_handle, [&] { return inner_.link_handle(h, p); });
     }
-    io_result<void> link(path const& f, path const& t) { return call(fs_op::link, [&] { return inner_.link(f, t); }); }
-    io_result<void> unlink(path const& p) { return call(fs_op::unlink, [&] { return inner_.unlink(p); }); }
+    io_result<void> link(path const& f, path const& t) {
+        return call(fs_op::link, [&] { return inner_.link(f, t); });
+    }
+    io_result<void> unlink(path const& p) {
+        return call(fs_op::unlink, [&] { return inner_.unlink(p); });
+    }
     io_result<void> sync_directory(path const& d) {
         return call(fs_op::sync_directory, [&] { return inner_.sync_directory(d); });
     }
     io_result<void> make_directory(path const& p, mode_t m) {
         return call(fs_op::make_directory, [&] { return inner_.make_directory(p, m); });
     }
-    io_result<file_status> stat(path const& p) { return call(fs_op::stat, [&] { return inner_.stat(p); }); }
-    io_result<file_status> lstat(path const& p) { return call(fs_op::lstat, [&] { return inner_.lstat(p); }); }
-    io_result<file_status> stat(handle h) { return call(fs_op::stat_handle, [&] { return inner_.stat(h); }); }
-    io_result<void> set_mode(handle h, mode_t m) { return call(fs_op::set_mode, [&] { return inner_.set_mode(h, m); }); }
+    io_result<file_status> stat(path const& p) {
+        return call(fs_op::stat, [&] { return inner_.stat(p); });
+    }
+    io_result<file_status> lstat(path const& p) {
+        return call(fs_op::lstat, [&] { return inner_.lstat(p); });
+    }
+    io_result<file_status> stat(handle h) {
+        return call(fs_op::stat_handle, [&] { return inner_.stat(h); });
+    }
+    io_result<void> set_mode(handle h, mode_t m) {
+        return call(fs_op::set_mode, [&] { return inner_.set_mode(h, m); });
+    }
     io_result<void> set_owner(handle h, uid_t u, gid_t g) {
         return call(fs_op::set_owner, [&] { return inner_.set_owner(h, u, g); });
     }
-    io_result<path> read_symlink(path const& p) { return call(fs_op::read_symlink, [&] { return inner_.read_symlink(p); }); }
+    io_result<path> read_symlink(path const& p) {
+        return call(fs_op::read_symlink, [&] { return inner_.read_symlink(p); });
+    }
     io_result<std::vector<std::string>> list_directory(path const& d) {
         return call(fs_op::list_directory, [&] { return inner_.list_directory(d); });
     }
-    io_result<handle> lock(path const& p) { return call(fs_op::lock, [&] { return inner_.lock(p); }); }
+    io_result<handle> lock(path const& p) {
+        return call(fs_op::lock, [&] { return inner_.lock(p); });
+    }
     mode_t umask() { return inner_.umask(); }
 
 protected:

@@ -107,32 +107,32 @@ concept fs_policy = std::copy_constructible<Fs> && std::regular<typename Fs::han
     requires(Fs& fs, typename Fs::handle h, std::filesystem::path const& p, mode_t mode,
              std::span<std::byte const> in, std::span<std::byte> out, std::uint64_t size,
              uid_t owner, gid_t group) {
-        { fs.open_read(p) } -> std::same_as<io_result<typename Fs::handle>>;
-        { fs.create_exclusive(p, mode) } -> std::same_as<io_result<typename Fs::handle>>;
-        { fs.create_anonymous(p, mode) } -> std::same_as<io_result<typename Fs::handle>>;
-        { fs.open_append(p, mode) } -> std::same_as<io_result<typename Fs::handle>>;
-        { fs.write(h, in) } -> std::same_as<io_result<void>>;
-        { fs.read(h, out) } -> std::same_as<io_result<std::size_t>>;
-        { fs.truncate(h, size) } -> std::same_as<io_result<void>>;
-        { fs.sync_data(h) } -> std::same_as<io_result<void>>;
-        { fs.sync_full(h) } -> std::same_as<io_result<void>>;
-        { fs.close(h) } -> std::same_as<io_result<void>>;
-        { fs.rename(p, p) } -> std::same_as<io_result<void>>;
-        { fs.link_handle(h, p) } -> std::same_as<io_result<void>>;
-        { fs.link(p, p) } -> std::same_as<io_result<void>>;
-        { fs.unlink(p) } -> std::same_as<io_result<void>>;
-        { fs.sync_directory(p) } -> std::same_as<io_result<void>>;
-        { fs.make_directory(p, mode) } -> std::same_as<io_result<void>>;
-        { fs.stat(p) } -> std::same_as<io_result<file_status>>;
-        { fs.lstat(p) } -> std::same_as<io_result<file_status>>;
-        { fs.stat(h) } -> std::same_as<io_result<file_status>>;
-        { fs.set_mode(h, mode) } -> std::same_as<io_result<void>>;
-        { fs.set_owner(h, owner, group) } -> std::same_as<io_result<void>>;
-        { fs.read_symlink(p) } -> std::same_as<io_result<std::filesystem::path>>;
-        { fs.list_directory(p) } -> std::same_as<io_result<std::vector<std::string>>>;
-        { fs.lock(p) } -> std::same_as<io_result<typename Fs::handle>>;
-        { fs.umask() } -> std::same_as<mode_t>;
-    };
+    { fs.open_read(p) } -> std::same_as<io_result<typename Fs::handle>>;
+    { fs.create_exclusive(p, mode) } -> std::same_as<io_result<typename Fs::handle>>;
+    { fs.create_anonymous(p, mode) } -> std::same_as<io_result<typename Fs::handle>>;
+    { fs.open_append(p, mode) } -> std::same_as<io_result<typename Fs::handle>>;
+    { fs.write(h, in) } -> std::same_as<io_result<void>>;
+    { fs.read(h, out) } -> std::same_as<io_result<std::size_t>>;
+    { fs.truncate(h, size) } -> std::same_as<io_result<void>>;
+    { fs.sync_data(h) } -> std::same_as<io_result<void>>;
+    { fs.sync_full(h) } -> std::same_as<io_result<void>>;
+    { fs.close(h) } -> std::same_as<io_result<void>>;
+    { fs.rename(p, p) } -> std::same_as<io_result<void>>;
+    { fs.link_handle(h, p) } -> std::same_as<io_result<void>>;
+    { fs.link(p, p) } -> std::same_as<io_result<void>>;
+    { fs.unlink(p) } -> std::same_as<io_result<void>>;
+    { fs.sync_directory(p) } -> std::same_as<io_result<void>>;
+    { fs.make_directory(p, mode) } -> std::same_as<io_result<void>>;
+    { fs.stat(p) } -> std::same_as<io_result<file_status>>;
+    { fs.lstat(p) } -> std::same_as<io_result<file_status>>;
+    { fs.stat(h) } -> std::same_as<io_result<file_status>>;
+    { fs.set_mode(h, mode) } -> std::same_as<io_result<void>>;
+    { fs.set_owner(h, owner, group) } -> std::same_as<io_result<void>>;
+    { fs.read_symlink(p) } -> std::same_as<io_result<std::filesystem::path>>;
+    { fs.list_directory(p) } -> std::same_as<io_result<std::vector<std::string>>>;
+    { fs.lock(p) } -> std::same_as<io_result<typename Fs::handle>>;
+    { fs.umask() } -> std::same_as<mode_t>;
+};
 
 }  // namespace persist
 

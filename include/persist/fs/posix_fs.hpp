@@ -34,9 +34,11 @@ public:
     PERSIST_DECL io_result<void> sync_data(handle h);
     PERSIST_DECL io_result<void> sync_full(handle h);
     PERSIST_DECL io_result<void> close(handle h);
-    PERSIST_DECL io_result<void> rename(std::filesystem::path const& from, std::filesystem::path const& to);
+    PERSIST_DECL io_result<void> rename(std::filesystem::path const& from,
+                                        std::filesystem::path const& to);
     PERSIST_DECL io_result<void> link_handle(handle h, std::filesystem::path const& p);
-    PERSIST_DECL io_result<void> link(std::filesystem::path const& from, std::filesystem::path const& to);
+    PERSIST_DECL io_result<void> link(std::filesystem::path const& from,
+                                      std::filesystem::path const& to);
     PERSIST_DECL io_result<void> unlink(std::filesystem::path const& p);
     PERSIST_DECL io_result<void> sync_directory(std::filesystem::path const& dir);
     PERSIST_DECL io_result<void> make_directory(std::filesystem::path const& p, mode_t mode);
@@ -46,7 +48,8 @@ public:
     PERSIST_DECL io_result<void> set_mode(handle h, mode_t mode);
     PERSIST_DECL io_result<void> set_owner(handle h, uid_t owner, gid_t group);
     PERSIST_DECL io_result<std::filesystem::path> read_symlink(std::filesystem::path const& p);
-    PERSIST_DECL io_result<std::vector<std::string>> list_directory(std::filesystem::path const& dir);
+    PERSIST_DECL io_result<std::vector<std::string>> list_directory(
+        std::filesystem::path const& dir);
     PERSIST_DECL io_result<handle> lock(std::filesystem::path const& p);
     /// The process umask, read without changing it (from /proc/self/status).
     PERSIST_DECL mode_t umask();

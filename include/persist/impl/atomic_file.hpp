@@ -55,9 +55,9 @@ struct whole_content {
 /// and many FUSE filesystems answer EPERM, others EOPNOTSUPP or ENOSYS; a
 /// file at its link limit answers EMLINK.
 inline bool link_is_unsupported(std::error_code const& code) noexcept {
-    return code == std::errc::operation_not_permitted || code == std::errc::operation_not_supported ||
-           code == std::errc::not_supported || code == std::errc::function_not_supported ||
-           code == std::errc::too_many_links;
+    return code == std::errc::operation_not_permitted ||
+           code == std::errc::operation_not_supported || code == std::errc::not_supported ||
+           code == std::errc::function_not_supported || code == std::errc::too_many_links;
 }
 
 inline constexpr int max_symlink_depth = 40;  // Linux's own limit (ELOOP)
@@ -72,12 +72,14 @@ inline std::filesystem::path backup_path_of(std::filesystem::path const& target)
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
 struct atomic_file<Fs, Durability, Naming>::resolved_target {
-    std::filesystem::path const* target;   ///< what the caller passed
-    std::filesystem::path followed;        ///< where its symlinks led; empty: not a symlink
+    std::filesystem::path const* target;  ///< what the caller passed
+    std::filesystem::path followed;       ///< where its symlinks led; empty: not a symlink
     std::optional<file_status> existing;  ///< the file's status, when it exists
 
     /// The file to replace, symlinks resolved (without copying the target).
-    std::filesystem::path const& path() const noexcept { return followed.empty() ? *target : followed; }
+    std::filesystem::path const& path() const noexcept {
+        return followed.empty() ? *target : followed;
+    }
 };
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
@@ -86,40 +88,48 @@ auto atomic_file<Fs, Durability, Naming>::prepare(std::filesystem::path const& t
     if (auto valid = detail::validate_file_path(target); !valid) return valid.error();
     resolved_target resolved{&target, {}, std::nullopt};
     auto status = fs_.lstat(target);
-    for (int depth = 0; status && status->kind == file_kind::symlink && options_.symlinks == symlink_mode::follow;
+    for (int depth = 0;
+         status && status->kind == file_kind::symlink && options_.symlinks == symlink_mode::follow;
          ++depth) {
         if (depth == detail::max_symlink_depth) {
-            return error(stage::validate, std::make_error_code(std::errc::too_many_symbolic_link_levels), target);
+            return error(stage::validate,
+                         std::make_error_code(std::errc::too_many_symbolic_link_levels), target);
         }
         auto const& at = resolved.path();
         auto link = fs_.read_symlink(at);
-        if (!link) return error(stage::read, link.error(), target, at, "cannot read the symbolic link");
-        resolved.followed = link->is_absolute() ? std::move(*link) : detail::directory_of(at) / *link;
+        if (!link)
+            return error(stage::read, link.error(), target, at, "cannot read the symbolic link");
+        resolved.followed =
+            link->is_absolute() ? std::move(*link) : detail::directory_of(at) / *link;
         status = fs_.lstat(resolved.followed);
     }
     if (status) {
         if (status->kind == file_kind::directory) {
-            return error(stage::validate, std::make_error_code(std::errc::is_a_directory), target, resolved.path(),
-                         "the target is a directory");
+            return error(stage::validate, std::make_error_code(std::errc::is_a_directory), target,
+                         resolved.path(), "the target is a directory");
         }
         resolved.existing = *status;
         return resolved;
     }
     if (status.error() == std::errc::not_a_directory) {
-        return error(stage::validate, status.error(), target, resolved.path(), "a parent of the target is not a directory");
+        return error(stage::validate, status.error(), target, resolved.path(),
+                     "a parent of the target is not a directory");
     }
     if (status.error() != std::errc::no_such_file_or_directory) {
-        return error(stage::read, status.error(), target, resolved.path(), "cannot inspect the target");
+        return error(stage::read, status.error(), target, resolved.path(),
+                     "cannot inspect the target");
     }
     if (options_.create_parents) {
-        auto created = detail::create_parents<Durability>(fs_, target, detail::directory_of(resolved.path()));
+        auto created =
+            detail::create_parents<Durability>(fs_, target, detail::directory_of(resolved.path()));
         if (!created) return created.error();
     }
     return resolved;
 }
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
-result<void> atomic_file<Fs, Durability, Naming>::keep_backup(std::filesystem::path const& target) const {
+result<void> atomic_file<Fs, Durability, Naming>::keep_backup(
+    std::filesystem::path const& target) const {
     // link(2) cannot replace an existing .bak, so link to a fresh name first
     // and rename that over the old backup: either step failing leaves the
     // previous backup in place.
@@ -127,12 +137,15 @@ result<void> atomic_file<Fs, Durability, Naming>::keep_backup(std::filesystem::p
     // filesystems) or the file has too many links, the backup is a copy,
     // synced like the new content, so that a backup that exists is whole.
     auto const backup = detail::backup_path_of(target);
-    auto const staging = detail::directory_of(target) / detail::make_temp_name(backup.filename().string());
+    auto const staging =
+        detail::directory_of(target) / detail::make_temp_name(backup.filename().string());
     if (auto linked = fs_.link(target, staging); !linked) {
-        if (!detail::link_is_unsupported(linked.error())) return error(stage::backup, linked.error(), target, backup);
+        if (!detail::link_is_unsupported(linked.error()))
+            return error(stage::backup, linked.error(), target, backup);
         if (auto copied = copy_for_backup(target, staging); !copied) {
             (void)fs_.unlink(staging);
-            return error(stage::backup, copied.error(), target, backup, "link(2) is not supported here; copying failed");
+            return error(stage::backup, copied.error(), target, backup,
+                         "link(2) is not supported here; copying failed");
         }
     }
     if (auto renamed = fs_.rename(staging, backup); !renamed) {
@@ -143,22 +156,24 @@ result<void> atomic_file<Fs, Durability, Naming>::keep_backup(std::filesystem::p
 }
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
-io_result<void> atomic_file<Fs, Durability, Naming>::copy_for_backup(std::filesystem::path const& target,
-                                                                     std::filesystem::path const& copy) const {
+io_result<void> atomic_file<Fs, Durability, Naming>::copy_for_backup(
+    std::filesystem::path const& target, std::filesystem::path const& copy) const {
     file_status status;
     auto content = detail::read_whole_file(fs_, target, &status);
     if (!content) return content.error();
     auto created = fs_.create_exclusive(copy, 0600);
     if (!created) return created.error();
     detail::unique_handle<Fs> file(fs_, *created);
-    if (auto written = fs_.write(file.get(), std::as_bytes(std::span(*content))); !written) return written;
+    if (auto written = fs_.write(file.get(), std::as_bytes(std::span(*content))); !written)
+        return written;
     if (auto moded = fs_.set_mode(file.get(), status.mode); !moded) return moded;
     if (auto synced = Durability::sync_file(fs_, file.get()); !synced) return synced;
     return file.close();
 }
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
-mode_t atomic_file<Fs, Durability, Naming>::final_mode(std::optional<file_status> const& existing) const {
+mode_t atomic_file<Fs, Durability, Naming>::final_mode(
+    std::optional<file_status> const& existing) const {
     if (existing && options_.keep_mode) return existing->mode;
     if (options_.new_file_mode) return *options_.new_file_mode;
     return 0666 & ~fs_.umask();
@@ -166,14 +181,16 @@ mode_t atomic_file<Fs, Durability, Naming>::final_mode(std::optional<file_status
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
 template <class Writer>
-    requires std::invocable<Writer&, sink&>
-result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::path const& target,
-                                                               Writer&& writer) const {
+    requires std::invocable<Writer&, sink&> result<void>
+    atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::path const& target,
+                                                      Writer&& writer)
+const {
     auto prepared = prepare(target);
     if (!prepared) return prepared.error();
     auto const& path = prepared->path();  // not a structured binding: clang 14 cannot capture those
     auto const& existing = prepared->existing;
-    auto fail = [&](stage where, std::error_code cause, std::filesystem::path const& other) -> result<void> {
+    auto fail = [&](stage where, std::error_code cause,
+                    std::filesystem::path const& other) -> result<void> {
         return error(where, cause, target, other);
     };
     auto fail_naming = [&](naming_failure const& f) { return fail(f.stage, f.cause, f.path); };
@@ -181,7 +198,9 @@ result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::
     auto created = naming_.create(fs_, path);
     if (!created) return fail_naming(created.error());
     detail::temp_guard<Fs> temp(fs_, std::move(*created));
-    auto const temp_name = [&] { return temp.file().path.empty() ? detail::directory_of(path) : temp.file().path; };
+    auto const temp_name = [&] {
+        return temp.file().path.empty() ? detail::directory_of(path) : temp.file().path;
+    };
 
     // 1. Content.
     if constexpr (std::is_same_v<std::remove_cvref_t<Writer>, detail::whole_content>) {
@@ -202,8 +221,10 @@ result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::
                 return written ? std::error_code() : written.error();
             },
             &context);
-        if constexpr (std::is_convertible_v<std::invoke_result_t<Writer&, sink&>, std::error_code>) {
-            if (std::error_code const refused = std::invoke(writer, out)) return fail(stage::write_temp, refused, temp_name());
+        if constexpr (std::is_convertible_v<std::invoke_result_t<Writer&, sink&>,
+                                            std::error_code>) {
+            if (std::error_code const refused = std::invoke(writer, out))
+                return fail(stage::write_temp, refused, temp_name());
         } else {
             std::invoke(writer, out);
         }
@@ -217,7 +238,8 @@ result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::
     if (auto set = fs_.set_mode(handle, final_mode(existing)); !set) {
         return fail(stage::set_metadata, set.error(), temp_name());
     }
-    if (existing && options_.keep_owner && (existing->owner != ::geteuid() || existing->group != ::getegid())) {
+    if (existing && options_.keep_owner &&
+        (existing->owner != ::geteuid() || existing->group != ::getegid())) {
         auto owned = fs_.set_owner(handle, existing->owner, existing->group);
         if (!owned && owned.error() != std::errc::operation_not_permitted) {
             return fail(stage::set_metadata, owned.error(), temp_name());
@@ -225,9 +247,12 @@ result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::
     }
 
     // 3. Durability of the content, then a name for an anonymous temp.
-    if (auto synced = Durability::sync_file(fs_, handle); !synced) return fail(stage::sync_temp, synced.error(), temp_name());
-    if (auto published = naming_.publish(fs_, temp.file(), path); !published) return fail_naming(published.error());
-    if (auto closed = temp.close(); !closed) return fail(stage::write_temp, closed.error(), temp_name());
+    if (auto synced = Durability::sync_file(fs_, handle); !synced)
+        return fail(stage::sync_temp, synced.error(), temp_name());
+    if (auto published = naming_.publish(fs_, temp.file(), path); !published)
+        return fail_naming(published.error());
+    if (auto closed = temp.close(); !closed)
+        return fail(stage::write_temp, closed.error(), temp_name());
 
     // 4. The switch: backup, rename, directory sync.
     if (existing && options_.keep_backup) {
@@ -237,7 +262,8 @@ result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::
         return fail_naming(committed.error());
     }
     auto const dir = detail::directory_of(path);
-    if (auto synced = Durability::sync_directory(fs_, dir); !synced) return fail(stage::sync_directory, synced.error(), dir);
+    if (auto synced = Durability::sync_directory(fs_, dir); !synced)
+        return fail(stage::sync_directory, synced.error(), dir);
     return {};
 }
 
@@ -254,7 +280,8 @@ result<void> atomic_file<Fs, Durability, Naming>::replace(std::filesystem::path 
 }
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
-result<std::string> atomic_file<Fs, Durability, Naming>::read(std::filesystem::path const& path) const {
+result<std::string> atomic_file<Fs, Durability, Naming>::read(
+    std::filesystem::path const& path) const {
     if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
     auto content = detail::read_whole_file(fs_, path);
     if (!content) return error(stage::read, content.error(), path);

@@ -9,8 +9,8 @@
 #include <boost/json/stream_parser.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <vector>
 
@@ -63,8 +63,8 @@ inline void append_scalar(std::string& out, boost::json::serializer& sr,
     append_serialized(out, sr);
 }
 
-inline void format_json_into(std::string& out, boost::json::serializer& sr, boost::json::value const& v,
-                             std::size_t depth) {
+inline void format_json_into(std::string& out, boost::json::serializer& sr,
+                             boost::json::value const& v, std::size_t depth) {
     auto newline_indent = [&](std::size_t level) {
         out += '\n';
         out.append(2 * level, ' ');
@@ -131,7 +131,8 @@ inline bool is_valid_utf8(std::string_view s) noexcept {
 }
 
 inline std::string member_path_segment(std::string_view key) {
-    bool const identifier = !key.empty() && std::isdigit(static_cast<unsigned char>(key.front())) == 0 &&
+    bool const identifier = !key.empty() &&
+                            std::isdigit(static_cast<unsigned char>(key.front())) == 0 &&
                             std::all_of(key.begin(), key.end(), [](char c) {
                                 return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
                             });
@@ -200,14 +201,14 @@ inline bool find_unrepresentable_in(boost::json::value const& v, unrepresentable
                 return true;
             }
             return false;
-        default:
-            return false;
+        default: return false;
     }
 }
 
 }  // namespace detail
 
-PERSIST_DECL std::optional<std::string> find_unrepresentable(boost::json::value const& v, std::string_view root,
+PERSIST_DECL std::optional<std::string> find_unrepresentable(boost::json::value const& v,
+                                                             std::string_view root,
                                                              std::size_t enclosing) {
     detail::unrepresentable_value found;
     if (!detail::find_unrepresentable_in(v, found)) {
@@ -217,7 +218,8 @@ PERSIST_DECL std::optional<std::string> find_unrepresentable(boost::json::value 
         return root.empty() ? why : std::string(root) + ": " + why;
     }
     std::string path(root);
-    for (auto it = found.reversed_path.rbegin(); it != found.reversed_path.rend(); ++it) path += *it;
+    for (auto it = found.reversed_path.rbegin(); it != found.reversed_path.rend(); ++it)
+        path += *it;
     if (!path.empty() && path.front() == '.') path.erase(0, 1);
     return path.empty() ? std::string(found.reason) : path + ": " + std::string(found.reason);
 }
@@ -241,7 +243,8 @@ PERSIST_DECL std::string format_json(boost::json::value const& v) {
     return out;
 }
 
-PERSIST_DECL result<boost::json::value> parse_json(std::string_view text, std::filesystem::path const& source) {
+PERSIST_DECL result<boost::json::value> parse_json(std::string_view text,
+                                                   std::filesystem::path const& source) {
     boost::json::parse_options options;
     options.max_depth = json_max_depth;
     boost::json::stream_parser parser({}, options);
@@ -249,9 +252,11 @@ PERSIST_DECL result<boost::json::value> parse_json(std::string_view text, std::f
     std::size_t const consumed = parser.write(text.data(), text.size(), ec);
     if (!ec) parser.finish(ec);
     if (ec) {
-        auto const at = position_of(text, ec == boost::json::error::incomplete ? text.size() : consumed);
+        auto const at =
+            position_of(text, ec == boost::json::error::incomplete ? text.size() : consumed);
         return error(stage::parse, errc::corrupt_data, source, {},
-                     "line " + std::to_string(at.line) + ", column " + std::to_string(at.column) + ": " + ec.message());
+                     "line " + std::to_string(at.line) + ", column " + std::to_string(at.column) +
+                         ": " + ec.message());
     }
     return parser.release();
 }

@@ -35,13 +35,15 @@ struct anonymous_temp {
     }
 
     template <class Fs>
-    naming_result<void> publish(Fs& fs, temp_file<Fs>& t, std::filesystem::path const& target) const {
+    naming_result<void> publish(Fs& fs, temp_file<Fs>& t,
+                                std::filesystem::path const& target) const {
         if (!t.path.empty()) return {};  // the sibling_temp fallback is named already
         return detail::link_anonymous_temp(fs, t, detail::directory_text_of(target), target);
     }
 
     template <class Durability, class Fs>
-    naming_result<void> commit(Fs& fs, temp_file<Fs>& t, std::filesystem::path const& target) const {
+    naming_result<void> commit(Fs& fs, temp_file<Fs>& t,
+                               std::filesystem::path const& target) const {
         return detail::rename_temp(fs, t, target);
     }
 };

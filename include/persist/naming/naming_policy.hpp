@@ -50,11 +50,11 @@ using naming_result = boost::system::result<T, naming_failure>;
 template <class N, class Fs>
 concept naming_policy = fs_policy<Fs> && std::copy_constructible<N> &&
     requires(N const& n, Fs& fs, temp_file<Fs>& t, std::filesystem::path const& target) {
-        { n.create(fs, target) } -> std::same_as<naming_result<temp_file<Fs>>>;
-        { n.publish(fs, t, target) } -> std::same_as<naming_result<void>>;
-        { n.template commit<no_sync>(fs, t, target) } -> std::same_as<naming_result<void>>;
-        { N::name } -> std::convertible_to<std::string_view>;
-    };
+    { n.create(fs, target) } -> std::same_as<naming_result<temp_file<Fs>>>;
+    { n.publish(fs, t, target) } -> std::same_as<naming_result<void>>;
+    { n.template commit<no_sync>(fs, t, target) } -> std::same_as<naming_result<void>>;
+    { N::name } -> std::convertible_to<std::string_view>;
+};
 
 }  // namespace persist
 

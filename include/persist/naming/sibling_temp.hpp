@@ -29,7 +29,8 @@ struct sibling_temp {
     }
 
     template <class Durability, class Fs>
-    naming_result<void> commit(Fs& fs, temp_file<Fs>& t, std::filesystem::path const& target) const {
+    naming_result<void> commit(Fs& fs, temp_file<Fs>& t,
+                               std::filesystem::path const& target) const {
         return detail::rename_temp(fs, t, target);
     }
 };

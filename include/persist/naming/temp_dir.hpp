@@ -43,7 +43,8 @@ public:
     }
 
     template <class Durability, class Fs>
-    naming_result<void> commit(Fs& fs, temp_file<Fs>& t, std::filesystem::path const& target) const {
+    naming_result<void> commit(Fs& fs, temp_file<Fs>& t,
+                               std::filesystem::path const& target) const {
         auto renamed = detail::rename_temp(fs, t, target);
         if (renamed || renamed.error().cause != std::errc::cross_device_link) return renamed;
         return copy_beside_target<Durability>(fs, t, target);
@@ -58,7 +59,8 @@ private:
     // Copies t into a new sibling temp of target, syncs it under Durability,
     // renames it onto target, then removes t.
     template <class Durability, class Fs>
-    static naming_result<void> copy_beside_target(Fs& fs, temp_file<Fs>& t, std::filesystem::path const& target) {
+    static naming_result<void> copy_beside_target(Fs& fs, temp_file<Fs>& t,
+                                                  std::filesystem::path const& target) {
         auto opened = fs.open_read(t.path);
         if (!opened) return naming_failure{stage::rename, opened.error(), t.path};
         detail::unique_handle<Fs> source(fs, *opened);
@@ -83,8 +85,10 @@ private:
         }
         auto const status = fs.stat(source.get());
         if (!status) return fail(stage::set_metadata, status.error());
-        if (auto moded = fs.set_mode(sink.get(), status->mode); !moded) return fail(stage::set_metadata, moded.error());
-        if (auto synced = Durability::sync_file(fs, sink.get()); !synced) return fail(stage::sync_temp, synced.error());
+        if (auto moded = fs.set_mode(sink.get(), status->mode); !moded)
+            return fail(stage::set_metadata, moded.error());
+        if (auto synced = Durability::sync_file(fs, sink.get()); !synced)
+            return fail(stage::sync_temp, synced.error());
         if (auto closed = sink.close(); !closed) return fail(stage::write_temp, closed.error());
         if (auto renamed = detail::rename_temp(fs, copy, target); !renamed) {
             return fail(stage::rename, renamed.error().cause);

@@ -33,10 +33,14 @@ inline io_result<posix_fs::handle> handle_or_errno(int fd) {
 
 inline file_status to_status(struct ::stat const& st) {
     file_status s;
-    if (S_ISREG(st.st_mode)) s.kind = file_kind::regular;
-    else if (S_ISDIR(st.st_mode)) s.kind = file_kind::directory;
-    else if (S_ISLNK(st.st_mode)) s.kind = file_kind::symlink;
-    else s.kind = file_kind::other;
+    if (S_ISREG(st.st_mode))
+        s.kind = file_kind::regular;
+    else if (S_ISDIR(st.st_mode))
+        s.kind = file_kind::directory;
+    else if (S_ISLNK(st.st_mode))
+        s.kind = file_kind::symlink;
+    else
+        s.kind = file_kind::other;
     s.device = st.st_dev;
     s.inode = st.st_ino;
     s.size = static_cast<std::uint64_t>(st.st_size);
@@ -55,18 +59,22 @@ inline file_status to_status(struct ::stat const& st) {
 }  // namespace detail
 
 PERSIST_DECL io_result<posix_fs::handle> posix_fs::open_read(std::filesystem::path const& p) {
-    return detail::handle_or_errno(detail::retry_eintr([&] { return ::open(p.c_str(), O_RDONLY | O_CLOEXEC); }));
-}
-
-PERSIST_DECL io_result<posix_fs::handle> posix_fs::create_exclusive(std::filesystem::path const& p, mode_t mode) {
-    return detail::handle_or_errno(detail::retry_eintr(
-        [&] { return ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode); }));
-}
-
-PERSIST_DECL io_result<posix_fs::handle> posix_fs::create_anonymous(std::filesystem::path const& dir, mode_t mode) {
-#if defined(O_TMPFILE)
     return detail::handle_or_errno(
-        detail::retry_eintr([&] { return ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode); }));
+        detail::retry_eintr([&] { return ::open(p.c_str(), O_RDONLY | O_CLOEXEC); }));
+}
+
+PERSIST_DECL io_result<posix_fs::handle> posix_fs::create_exclusive(std::filesystem::path const& p,
+                                                                    mode_t mode) {
+    return detail::handle_or_errno(detail::retry_eintr([&] {
+        return ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    }));
+}
+
+PERSIST_DECL io_result<posix_fs::handle> posix_fs::create_anonymous(
+    std::filesystem::path const& dir, mode_t mode) {
+#if defined(O_TMPFILE)
+    return detail::handle_or_errno(detail::retry_eintr(
+        [&] { return ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode); }));
 #else
     (void)dir;
     (void)mode;
@@ -74,14 +82,16 @@ PERSIST_DECL io_result<posix_fs::handle> posix_fs::create_anonymous(std::filesys
 #endif
 }
 
-PERSIST_DECL io_result<posix_fs::handle> posix_fs::open_append(std::filesystem::path const& p, mode_t mode) {
+PERSIST_DECL io_result<posix_fs::handle> posix_fs::open_append(std::filesystem::path const& p,
+                                                               mode_t mode) {
     return detail::handle_or_errno(detail::retry_eintr(
         [&] { return ::open(p.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode); }));
 }
 
 PERSIST_DECL io_result<void> posix_fs::write(handle h, std::span<std::byte const> bytes) {
-    return detail::write_all([&](std::span<std::byte const> rest) { return ::write(h.fd, rest.data(), rest.size()); },
-                             bytes);
+    return detail::write_all(
+        [&](std::span<std::byte const> rest) { return ::write(h.fd, rest.data(), rest.size()); },
+        bytes);
 }
 
 PERSIST_DECL io_result<std::size_t> posix_fs::read(handle h, std::span<std::byte> buffer) {
@@ -91,7 +101,8 @@ PERSIST_DECL io_result<std::size_t> posix_fs::read(handle h, std::span<std::byte
 }
 
 PERSIST_DECL io_result<void> posix_fs::truncate(handle h, std::uint64_t size) {
-    return detail::void_or_errno(detail::retry_eintr([&] { return ::ftruncate(h.fd, static_cast<off_t>(size)); }));
+    return detail::void_or_errno(
+        detail::retry_eintr([&] { return ::ftruncate(h.fd, static_cast<off_t>(size)); }));
 }
 
 PERSIST_DECL io_result<void> posix_fs::sync_data(handle h) {
@@ -105,7 +116,8 @@ PERSIST_DECL io_result<void> posix_fs::sync_data(handle h) {
 PERSIST_DECL io_result<void> posix_fs::sync_full(handle h) {
 #if defined(__APPLE__)
     if (::fcntl(h.fd, F_FULLFSYNC) == 0) return {};
-    // F_FULLFSYNC is refused by some filesystems (network, FAT); fsync is then the best available.
+        // F_FULLFSYNC is refused by some filesystems (network, FAT); fsync is then the best
+        // available.
 #endif
     return detail::void_or_errno(::fsync(h.fd));
 }
@@ -115,19 +127,23 @@ PERSIST_DECL io_result<void> posix_fs::close(handle h) {
     return detail::void_or_errno(::close(h.fd));
 }
 
-PERSIST_DECL io_result<void> posix_fs::rename(std::filesystem::path const& from, std::filesystem::path const& to) {
-    return detail::void_or_errno(detail::retry_eintr([&] { return ::rename(from.c_str(), to.c_str()); }));
+PERSIST_DECL io_result<void> posix_fs::rename(std::filesystem::path const& from,
+                                              std::filesystem::path const& to) {
+    return detail::void_or_errno(
+        detail::retry_eintr([&] { return ::rename(from.c_str(), to.c_str()); }));
 }
 
 PERSIST_DECL io_result<void> posix_fs::link_handle(handle h, std::filesystem::path const& p) {
 #if defined(AT_EMPTY_PATH)
     // linkat(AT_EMPTY_PATH) needs CAP_DAC_READ_SEARCH; the /proc path works unprivileged.
-    if (detail::retry_eintr([&] { return ::linkat(h.fd, "", AT_FDCWD, p.c_str(), AT_EMPTY_PATH); }) == 0) return {};
+    if (detail::retry_eintr(
+            [&] { return ::linkat(h.fd, "", AT_FDCWD, p.c_str(), AT_EMPTY_PATH); }) == 0)
+        return {};
     if (errno != ENOENT && errno != EPERM) return errno_code(errno);
     char proc_path[64];
     std::snprintf(proc_path, sizeof proc_path, "/proc/self/fd/%d", h.fd);
-    return detail::void_or_errno(
-        detail::retry_eintr([&] { return ::linkat(AT_FDCWD, proc_path, AT_FDCWD, p.c_str(), AT_SYMLINK_FOLLOW); }));
+    return detail::void_or_errno(detail::retry_eintr(
+        [&] { return ::linkat(AT_FDCWD, proc_path, AT_FDCWD, p.c_str(), AT_SYMLINK_FOLLOW); }));
 #else
     (void)h;
     (void)p;
@@ -135,8 +151,10 @@ PERSIST_DECL io_result<void> posix_fs::link_handle(handle h, std::filesystem::pa
 #endif
 }
 
-PERSIST_DECL io_result<void> posix_fs::link(std::filesystem::path const& from, std::filesystem::path const& to) {
-    return detail::void_or_errno(detail::retry_eintr([&] { return ::link(from.c_str(), to.c_str()); }));
+PERSIST_DECL io_result<void> posix_fs::link(std::filesystem::path const& from,
+                                            std::filesystem::path const& to) {
+    return detail::void_or_errno(
+        detail::retry_eintr([&] { return ::link(from.c_str(), to.c_str()); }));
 }
 
 PERSIST_DECL io_result<void> posix_fs::unlink(std::filesystem::path const& p) {
@@ -144,7 +162,8 @@ PERSIST_DECL io_result<void> posix_fs::unlink(std::filesystem::path const& p) {
 }
 
 PERSIST_DECL io_result<void> posix_fs::sync_directory(std::filesystem::path const& dir) {
-    int const fd = detail::retry_eintr([&] { return ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
+    int const fd = detail::retry_eintr(
+        [&] { return ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
     if (fd == -1) return errno_code(errno);
     int const synced = ::fsync(fd);
     int const sync_errno = errno;
@@ -165,7 +184,8 @@ PERSIST_DECL io_result<file_status> posix_fs::stat(std::filesystem::path const& 
 
 PERSIST_DECL io_result<file_status> posix_fs::lstat(std::filesystem::path const& p) {
     struct ::stat st {};
-    if (detail::retry_eintr([&] { return ::lstat(p.c_str(), &st); }) == -1) return errno_code(errno);
+    if (detail::retry_eintr([&] { return ::lstat(p.c_str(), &st); }) == -1)
+        return errno_code(errno);
     return detail::to_status(st);
 }
 
@@ -183,10 +203,12 @@ PERSIST_DECL io_result<void> posix_fs::set_owner(handle h, uid_t owner, gid_t gr
     return detail::void_or_errno(detail::retry_eintr([&] { return ::fchown(h.fd, owner, group); }));
 }
 
-PERSIST_DECL io_result<std::filesystem::path> posix_fs::read_symlink(std::filesystem::path const& p) {
+PERSIST_DECL io_result<std::filesystem::path> posix_fs::read_symlink(
+    std::filesystem::path const& p) {
     std::string target(256, '\0');
     for (;;) {
-        auto const n = detail::retry_eintr([&] { return ::readlink(p.c_str(), target.data(), target.size()); });
+        auto const n = detail::retry_eintr(
+            [&] { return ::readlink(p.c_str(), target.data(), target.size()); });
         if (n == -1) return errno_code(errno);
         if (static_cast<std::size_t>(n) < target.size()) {
             target.resize(static_cast<std::size_t>(n));
@@ -196,7 +218,8 @@ PERSIST_DECL io_result<std::filesystem::path> posix_fs::read_symlink(std::filesy
     }
 }
 
-PERSIST_DECL io_result<std::vector<std::string>> posix_fs::list_directory(std::filesystem::path const& dir) {
+PERSIST_DECL io_result<std::vector<std::string>> posix_fs::list_directory(
+    std::filesystem::path const& dir) {
     DIR* const d = ::opendir(dir.c_str());
     if (d == nullptr) return errno_code(errno);
     std::vector<std::string> names;
@@ -212,7 +235,8 @@ PERSIST_DECL io_result<std::vector<std::string>> posix_fs::list_directory(std::f
 }
 
 PERSIST_DECL io_result<posix_fs::handle> posix_fs::lock(std::filesystem::path const& p) {
-    int const fd = detail::retry_eintr([&] { return ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); });
+    int const fd =
+        detail::retry_eintr([&] { return ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); });
     if (fd == -1) return errno_code(errno);
     // flock locks belong to the open file description, so two handles in one
     // process exclude each other too (unlike fcntl record locks).
@@ -229,7 +253,8 @@ PERSIST_DECL mode_t posix_fs::umask() {
         char line[256];
         unsigned mask = 0;
         bool found = false;
-        while (!found && std::fgets(line, sizeof line, status)) found = std::sscanf(line, "Umask: %o", &mask) == 1;
+        while (!found && std::fgets(line, sizeof line, status))
+            found = std::sscanf(line, "Umask: %o", &mask) == 1;
         std::fclose(status);
         if (found) return static_cast<mode_t>(mask);
     }

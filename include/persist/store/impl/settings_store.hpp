@@ -93,8 +93,9 @@ auto basic_settings_store<AtomicFile>::load(std::filesystem::path const& path) c
             return loaded_file{std::nullopt, boost::json::object()};
         return error(stage::read, text.error(), path);
     }
-    loaded_file loaded{identity_of(status), boost::json::object(),
-                       read_at - std::chrono::nanoseconds(status.modified_ns) >= settings_racy_window};
+    loaded_file loaded{
+        identity_of(status), boost::json::object(),
+        read_at - std::chrono::nanoseconds(status.modified_ns) >= settings_racy_window};
     if (detail::is_blank(*text)) return loaded;  // an empty (say, touched) file holds no settings
     auto parsed = parse_json(*text, path);
     if (!parsed) return parsed.error();

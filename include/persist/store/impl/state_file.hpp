@@ -110,8 +110,10 @@ result<T> basic_state_file<T, AtomicFile>::to_state(file_read& read,
                      "version " + std::to_string(document.version) +
                          " is newer than this program's version " + std::to_string(program));
     }
-    auto state = migrate_state(std::move(document.state), document.version, program, options_.migrations);
-    if (!state) return error(state.error().stage(), state.error().code(), path, {}, state.error().detail());
+    auto state =
+        migrate_state(std::move(document.state), document.version, program, options_.migrations);
+    if (!state)
+        return error(state.error().stage(), state.error().code(), path, {}, state.error().detail());
     auto converted = tolerant_value_to<T>(*state, "state");
     if (!converted)
         return error(stage::parse, errc::type_mismatch, path, {}, converted.error().detail());
