@@ -16,32 +16,19 @@
 namespace persist::test {
 namespace {
 
-/// Claims full_sync's promise but never syncs: what a weakened full_sync
-/// would look like.
-struct unsynced_full_sync {
+/// Claims full_sync's promise but never syncs (no_sync's calls): what a
+/// weakened full_sync would look like.
+struct unsynced_full_sync : no_sync {
     static constexpr std::string_view name = "unsynced_full_sync";
     static constexpr power_loss_promise promise = power_loss_promise::durable;
-    template <class Fs>
-    static io_result<void> sync_file(Fs&, typename Fs::handle) {
-        return {};
-    }
-    template <class Fs>
-    static io_result<void> sync_directory(Fs&, std::filesystem::path const&) {
-        return {};
-    }
 };
 
 /// Syncs the content but never the directory: loses the rename.
-struct no_directory_sync {
+struct no_directory_sync : full_sync {
     static constexpr std::string_view name = "no_directory_sync";
-    static constexpr power_loss_promise promise = power_loss_promise::durable;
     template <class Fs>
-    static io_result<void> sync_file(Fs& fs, typename Fs::handle h) {
-        return full_sync::sync_file(fs, h);
-    }
-    template <class Fs>
-    static io_result<void> sync_directory(Fs&, std::filesystem::path const&) {
-        return {};
+    static io_result<void> sync_directory(Fs& fs, std::filesystem::path const& dir) {
+        return no_sync::sync_directory(fs, dir);  // hides full_sync's
     }
 };
 

@@ -179,12 +179,14 @@ mode_t atomic_file<Fs, Durability, Naming>::final_mode(
     return 0666 & ~fs_.umask();
 }
 
+// clang-format 14 joins a requires-clause to the declaration after it.
+// clang-format off
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
 template <class Writer>
-    requires std::invocable<Writer&, sink&> result<void>
-    atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::path const& target,
-                                                      Writer&& writer)
-const {
+    requires std::invocable<Writer&, sink&>
+result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::path const& target,
+                                                               Writer&& writer) const {
+    // clang-format on
     auto prepared = prepare(target);
     if (!prepared) return prepared.error();
     auto const& path = prepared->path();  // not a structured binding: clang 14 cannot capture those

@@ -301,11 +301,13 @@ result<void> basic_state_file<T, AtomicFile>::create_directory() const {
         with_backup_.fs(), file_, detail::directory_of(file_));
 }
 
+// clang-format 14 joins a requires-clause to the declaration after it.
+// clang-format off
 template <class T, class AtomicFile>
 template <class Fn>
-    requires std::invocable<Fn&, T&> result<loaded<T>> basic_state_file<T, AtomicFile>::update(
-        Fn&& fn)
-const {
+    requires std::invocable<Fn&, T&>
+result<loaded<T>> basic_state_file<T, AtomicFile>::update(Fn&& fn) const {
+    // clang-format on
     if (auto created = create_directory(); !created) return created.error();
     auto lock = detail::lock_file(with_backup_.fs(), file_);
     if (!lock) return lock.error();
