@@ -57,6 +57,7 @@ enum class errc {
     not_found,          ///< a key or record does not exist
     writer_failed,      ///< a replace_with writer reported failure
     no_migration,       ///< no upgrade step from a file's older schema version
+    not_regular_file,   ///< a FIFO, device or socket where persist keeps a regular file
 };
 
 /// The category of persist::errc codes.

@@ -272,12 +272,13 @@ void run_fs_conformance(conformance_target const& target) {
         {"symlinks_and_listing", symlinks_and_listing},
         {"anonymous_files", anonymous_files},
         {"locks_exclude_other_handles", locks_exclude_other_handles},
+        {"names_persist_owns", names_persist_owns},
     };
     for (auto const& [name, run] : sequences) {
         BOOST_TEST_CONTEXT("sequence " << name) {
             auto const dir = target.root / name;
             BOOST_TEST_REQUIRE(target.fs.make_directory(dir, 0755).has_value());
-            session s{target.fs, dir, target.make_symlink};
+            session s{target.fs, dir, target.make_symlink, target.make_fifo};
             run(s);
         }
     }

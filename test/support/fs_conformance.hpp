@@ -25,10 +25,11 @@ public:
     using path = std::filesystem::path;
 
     virtual ~any_fs() = default;
-    virtual io_result<handle> open_read(path const& p) = 0;
+    virtual io_result<handle> open_read(path const& p, name_owner o = name_owner::caller) = 0;
     virtual io_result<handle> create_exclusive(path const& p, mode_t mode) = 0;
     virtual io_result<handle> create_anonymous(path const& dir, mode_t mode) = 0;
-    virtual io_result<handle> open_append(path const& p, mode_t mode) = 0;
+    virtual io_result<handle> open_append(path const& p, mode_t mode,
+                                          name_owner o = name_owner::caller) = 0;
     virtual io_result<void> write(handle h, std::span<std::byte const> bytes) = 0;
     virtual io_result<std::size_t> read(handle h, std::span<std::byte> buffer) = 0;
     virtual io_result<void> truncate(handle h, std::uint64_t size) = 0;
@@ -60,15 +61,17 @@ class any_fs_of final : public any_fs {
 public:
     explicit any_fs_of(Fs fs) : fs_(std::move(fs)) {}
 
-    io_result<handle> open_read(path const& p) override { return keep(fs_.open_read(p)); }
+    io_result<handle> open_read(path const& p, name_owner o) override {
+        return keep(fs_.open_read(p, o));
+    }
     io_result<handle> create_exclusive(path const& p, mode_t m) override {
         return keep(fs_.create_exclusive(p, m));
     }
     io_result<handle> create_anonymous(path const& d, mode_t m) override {
         return keep(fs_.create_anonymous(d, m));
     }
-    io_result<handle> open_append(path const& p, mode_t m) override {
-        return keep(fs_.open_append(p, m));
+    io_result<handle> open_append(path const& p, mode_t m, name_owner o) override {
+        return keep(fs_.open_append(p, m, o));
     }
     io_result<void> write(handle h, std::span<std::byte const> b) override {
         return fs_.write(at(h), b);
@@ -123,6 +126,7 @@ struct conformance_target {
     std::filesystem::path root;  ///< an empty directory the sequences may fill
     std::function<void(std::filesystem::path const& target, std::filesystem::path const& link)>
         make_symlink;
+    std::function<void(std::filesystem::path const& p)> make_fifo;
 };
 
 /// Runs every sequence, each in a fresh directory under target.root, with
@@ -133,9 +137,10 @@ void run_fs_conformance(conformance_target const& target);
 template <fs_policy Fs>
 void test_fs_policy(fs_environment<Fs>& env) {
     any_fs_of<Fs> fs(env.fs);
-    run_fs_conformance({fs, env.root(), [&](auto const& target, auto const& link) {
-                            env.make_symlink(target, link);
-                        }});
+    run_fs_conformance(
+        {fs, env.root(),
+         [&](auto const& target, auto const& link) { env.make_symlink(target, link); },
+         [&](auto const& p) { env.make_fifo(p); }});
 }
 
 }  // namespace persist::test

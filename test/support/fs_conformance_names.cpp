@@ -186,4 +186,47 @@ void symlinks_and_listing(session& s) {
     BOOST_TEST(outcome(s.fs.sync_directory(s.at("missing"))) == "ENOENT");
 }
 
+// fs_policy 9 and 10: at a name persist owns, a symbolic link (dangling,
+// to a file, to a directory, or a loop), a directory or a FIFO is refused
+// without following it, waiting on it, or creating or changing anything.
+void names_persist_owns(session& s) {
+    constexpr auto owned = name_owner::persist;
+    s.make_zoo();
+    s.make_fifo(s.at("fifo"));
+    auto const before = s.names(s.dir);
+    for (std::string const name : {"dangling", "lfile", "ldir", "loop"}) {
+        BOOST_TEST_CONTEXT(name) {
+            BOOST_TEST(outcome(s.fs.lock(s.at(name))) == "ELOOP");
+            BOOST_TEST(outcome(s.fs.open_read(s.at(name), owned)) == "ELOOP");
+            BOOST_TEST(outcome(s.fs.open_append(s.at(name), 0600, owned)) == "ELOOP");
+        }
+    }
+    BOOST_TEST(outcome(s.fs.lock(s.at("dir"))) == "EISDIR");
+    BOOST_TEST(outcome(s.fs.open_read(s.at("dir"), owned)) == "EISDIR");
+    BOOST_TEST(outcome(s.fs.open_append(s.at("dir"), 0600, owned)) == "EISDIR");
+    BOOST_TEST(outcome(s.fs.lock(s.at("fifo"))) == "not_regular_file");
+    BOOST_TEST(outcome(s.fs.open_read(s.at("fifo"), owned)) == "not_regular_file");
+    BOOST_TEST(outcome(s.fs.open_append(s.at("fifo"), 0600, owned)) == "not_regular_file");
+    // Nothing was created through the dangling link or changed through the others.
+    BOOST_TEST(s.names(s.dir) == before);
+    BOOST_TEST(s.content(s.at("file")) == "abc");
+    BOOST_TEST(s.names(s.at("dir")) == std::vector<std::string>{});
+    BOOST_TEST((s.status(s.at("fifo"), false)->kind == file_kind::other));
+
+    // Only the last component is never followed: a link among the parents is.
+    auto through_parent = s.fs.lock(s.at("ldir/lock"));
+    BOOST_TEST_REQUIRE(through_parent.has_value());
+    (void)s.fs.close(*through_parent);
+    BOOST_TEST(s.names(s.at("dir")) == std::vector<std::string>{"lock"});
+    // A regular file, or a new one, is opened as usual.
+    auto read = s.fs.open_read(s.at("file"), owned);
+    BOOST_TEST_REQUIRE(read.has_value());
+    (void)s.fs.close(*read);
+    auto appended = s.fs.open_append(s.at("new"), 0600, owned);
+    BOOST_TEST_REQUIRE(appended.has_value());
+    BOOST_TEST(outcome(s.fs.write(*appended, bytes_of("x"))) == "OK");
+    (void)s.fs.close(*appended);
+    BOOST_TEST(s.content(s.at("new")) == "x");
+}
+
 }  // namespace persist::test::conformance

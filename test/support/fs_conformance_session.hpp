@@ -37,6 +37,7 @@ inline std::string outcome(std::error_code const& e) {
             default: break;
         }
     }
+    if (e == errc::not_regular_file) return "not_regular_file";
     return e.message();
 }
 
@@ -54,6 +55,7 @@ struct session {
     any_fs& fs;
     path dir;
     std::function<void(path const&, path const&)> const& make_symlink;
+    std::function<void(path const&)> const& make_fifo;
 
     path at(std::string const& name) const { return dir / name; }
     /// at(name) as text, with a trailing slash.
@@ -121,6 +123,7 @@ void handle_access(session& s);
 void open_append_semantics(session& s);
 void anonymous_files(session& s);
 void locks_exclude_other_handles(session& s);
+void names_persist_owns(session& s);
 void open_read_and_stat(session& s);
 void hard_links(session& s);
 void unlink_semantics(session& s);

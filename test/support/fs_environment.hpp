@@ -14,13 +14,14 @@
 
 #include <optional>
 #include <stdexcept>
+#include <system_error>
 
 namespace persist::test {
 
 /// fs_environment<Fs> provides: `Fs fs;`, `root()` (an empty directory),
 /// `temp_root()` (an empty directory on the same device as root()), and
-/// `make_symlink(target, link)` and `set_umask(mask)`, which fs_policy has
-/// no call for. A umask set through it is undone when it is destroyed.
+/// `make_symlink(target, link)`, `make_fifo(p)` and `set_umask(mask)`,
+/// which fs_policy has no call for. A umask set through it is undone when it is destroyed.
 /// Specialized for each Fs model; decorators get their inner model's.
 template <class Fs>
 struct fs_environment;
@@ -43,6 +44,10 @@ struct fs_environment<posix_fs> {
     std::filesystem::path temp_root() const { return directory / "tmp"; }
     void make_symlink(std::filesystem::path const& target, std::filesystem::path const& link) {
         std::filesystem::create_symlink(target, link);
+    }
+    void make_fifo(std::filesystem::path const& p) {
+        if (::mkfifo(p.c_str(), 0644) == -1)
+            throw std::system_error(errno, std::generic_category(), "mkfifo " + p.string());
     }
     /// The process's umask: REQUIRES no other thread creates files meanwhile.
     void set_umask(mode_t mask) {
@@ -72,6 +77,10 @@ struct fs_environment<memory_fs> {
             throw std::system_error(made.error(), "symlink " + link.string());
         }
     }
+    void make_fifo(std::filesystem::path const& p) {
+        if (auto made = fs.make_fifo(p); !made)
+            throw std::system_error(made.error(), "mkfifo " + p.string());
+    }
     void set_umask(mode_t mask) { fs.set_umask(mask); }
 };
 
@@ -86,6 +95,7 @@ struct decorated_environment {
     void make_symlink(std::filesystem::path const& target, std::filesystem::path const& link) {
         inner.make_symlink(target, link);
     }
+    void make_fifo(std::filesystem::path const& p) { inner.make_fifo(p); }
     void set_umask(mode_t mask) { inner.set_umask(mask); }
 };
 

@@ -29,8 +29,8 @@ public:
 
     Inner& inner() noexcept { return inner_; }
 
-    io_result<handle> open_read(path const& p) {
-        return call(fs_op::open_read, [&] { return inner_.open_read(p); });
+    io_result<handle> open_read(path const& p, name_owner o = name_owner::caller) {
+        return call(fs_op::open_read, [&] { return inner_.open_read(p, o); });
     }
     io_result<handle> create_exclusive(path const& p, mode_t m) {
         return call(fs_op::create_exclusive, [&] { return inner_.create_exclusive(p, m); });
@@ -38,8 +38,8 @@ public:
     io_result<handle> create_anonymous(path const& d, mode_t m) {
         return call(fs_op::create_anonymous, [&] { return inner_.create_anonymous(d, m); });
     }
-    io_result<handle> open_append(path const& p, mode_t m) {
-        return call(fs_op::open_append, [&] { return inner_.open_append(p, m); });
+    io_result<handle> open_append(path const& p, mode_t m, name_owner o = name_owner::caller) {
+        return call(fs_op::open_append, [&] { return inner_.open_append(p, m, o); });
     }
     io_result<void> write(handle h, std::span<std::byte const> b) {
         return call(fs_op::write, [&] { return inner_.write(h, b); });

@@ -39,6 +39,20 @@ struct file_status {
     friend bool operator==(file_status const&, file_status const&) = default;
 };
 
+/// Who chose a path, and so how an open treats what it finds there.
+enum class name_owner {
+    /// The caller's own file: opened as open(2) opens it, through a symbolic
+    /// link at its name.
+    caller,
+    /// A name persist makes beside a store (its lock, backup, quarantine
+    /// and rotation files): it is never followed and never blocked on. A
+    /// symbolic link there fails with ELOOP, a directory with EISDIR, and
+    /// anything else that is not a regular file (a FIFO, a device, a
+    /// socket) with errc::not_regular_file; nothing is created or changed
+    /// anywhere then. README, "Security".
+    persist,
+};
+
 /// The operations of an Fs model, by name. Fault injection and call counting
 /// use these to say which call to fail or count.
 enum class fs_op {
@@ -98,19 +112,29 @@ inline constexpr std::size_t fs_op_count = static_cast<std::size_t>(fs_op::lock)
 ///     fails with EOPNOTSUPP (or EISDIR / EINVAL, as Linux does).
 ///  8. rename(from, to) atomically replaces to: at every instant `to` names
 ///     either the old or the new file, for every process.
-///  9. lock(p) creates p if needed and blocks until the process holds an
-///     exclusive advisory lock on it; close(h) releases it. Locks exclude
-///     other handles, in this process and in others.
-/// 10. Fs is safe to use from several threads at once.
+///  9. lock(p) creates p (mode 0600) if nothing is there and blocks until
+///     the process holds an exclusive advisory lock on it; close(h)
+///     releases it. Locks exclude other handles, in this process and in
+///     others. p is a name persist owns (name_owner::persist): a symbolic
+///     link, even a dangling one, fails with ELOOP, a directory with
+///     EISDIR, a FIFO, device or socket with errc::not_regular_file; none is
+///     followed, opened so as to block, or changed, and nothing is created.
+/// 10. open_read(p, owner) and open_append(p, mode, owner) with
+///     name_owner::persist treat p as lock(p) does: only a regular file is
+///     opened (open_append may create one), and never through a link.
+///     With name_owner::caller (the default) they open as open(2) does.
+/// 11. Fs is safe to use from several threads at once.
 template <class Fs>
 concept fs_policy = std::copy_constructible<Fs> && std::regular<typename Fs::handle> &&
     requires(Fs& fs, typename Fs::handle h, std::filesystem::path const& p, mode_t mode,
              std::span<std::byte const> in, std::span<std::byte> out, std::uint64_t size,
-             uid_t owner, gid_t group) {
+             uid_t owner, gid_t group, name_owner chosen_by) {
     { fs.open_read(p) } -> std::same_as<io_result<typename Fs::handle>>;
+    { fs.open_read(p, chosen_by) } -> std::same_as<io_result<typename Fs::handle>>;
     { fs.create_exclusive(p, mode) } -> std::same_as<io_result<typename Fs::handle>>;
     { fs.create_anonymous(p, mode) } -> std::same_as<io_result<typename Fs::handle>>;
     { fs.open_append(p, mode) } -> std::same_as<io_result<typename Fs::handle>>;
+    { fs.open_append(p, mode, chosen_by) } -> std::same_as<io_result<typename Fs::handle>>;
     { fs.write(h, in) } -> std::same_as<io_result<void>>;
     { fs.read(h, out) } -> std::same_as<io_result<std::size_t>>;
     { fs.truncate(h, size) } -> std::same_as<io_result<void>>;

@@ -169,10 +169,12 @@ public:
     PERSIST_DECL explicit memory_fs(memory_fs_options options);
 
     // --- fs_policy -----------------------------------------------------------
-    PERSIST_DECL io_result<handle> open_read(std::filesystem::path const& p);
+    PERSIST_DECL io_result<handle> open_read(std::filesystem::path const& p,
+                                             name_owner owner = name_owner::caller);
     PERSIST_DECL io_result<handle> create_exclusive(std::filesystem::path const& p, mode_t mode);
     PERSIST_DECL io_result<handle> create_anonymous(std::filesystem::path const& dir, mode_t mode);
-    PERSIST_DECL io_result<handle> open_append(std::filesystem::path const& p, mode_t mode);
+    PERSIST_DECL io_result<handle> open_append(std::filesystem::path const& p, mode_t mode,
+                                               name_owner owner = name_owner::caller);
     PERSIST_DECL io_result<void> write(handle h, std::span<std::byte const> bytes);
     PERSIST_DECL io_result<std::size_t> read(handle h, std::span<std::byte> buffer);
     PERSIST_DECL io_result<void> truncate(handle h, std::uint64_t size);
@@ -204,6 +206,12 @@ public:
     /// Errors: EEXIST, ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, as Linux.
     PERSIST_DECL io_result<void> symlink(std::filesystem::path const& target,
                                          std::filesystem::path const& link);
+    /// mkfifo(2): creates a FIFO at p (file_kind::other), for tests of what
+    /// persist does when one is planted at a name it uses. Opens of it fail
+    /// as fs_policy 9 and 10 say; where a real open would wait for the
+    /// other end of the FIFO, memory_fs fails with EAGAIN instead.
+    /// Errors: EEXIST, ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, as Linux.
+    PERSIST_DECL io_result<void> make_fifo(std::filesystem::path const& p, mode_t mode = 0644);
     PERSIST_DECL void set_umask(mode_t mask);
     PERSIST_DECL memory_fs_options options() const;
 

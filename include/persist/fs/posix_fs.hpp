@@ -24,10 +24,12 @@ public:
         friend bool operator==(handle, handle) = default;
     };
 
-    PERSIST_DECL io_result<handle> open_read(std::filesystem::path const& p);
+    PERSIST_DECL io_result<handle> open_read(std::filesystem::path const& p,
+                                             name_owner owner = name_owner::caller);
     PERSIST_DECL io_result<handle> create_exclusive(std::filesystem::path const& p, mode_t mode);
     PERSIST_DECL io_result<handle> create_anonymous(std::filesystem::path const& dir, mode_t mode);
-    PERSIST_DECL io_result<handle> open_append(std::filesystem::path const& p, mode_t mode);
+    PERSIST_DECL io_result<handle> open_append(std::filesystem::path const& p, mode_t mode,
+                                               name_owner owner = name_owner::caller);
     PERSIST_DECL io_result<void> write(handle h, std::span<std::byte const> bytes);
     PERSIST_DECL io_result<std::size_t> read(handle h, std::span<std::byte> buffer);
     PERSIST_DECL io_result<void> truncate(handle h, std::uint64_t size);

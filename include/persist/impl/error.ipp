@@ -42,6 +42,7 @@ public:
             case errc::not_found: return "not found";
             case errc::writer_failed: return "writer failed";
             case errc::no_migration: return "no upgrade step for this version";
+            case errc::not_regular_file: return "not a regular file";
         }
         return "unknown persist error";
     }

@@ -327,34 +327,55 @@ struct placement {
     std::string name;
 };
 
+// With follow_last false (O_NOFOLLOW), a symlink at the last component is
+// where it lands.
 inline io_result<placement> place(state& s, inode_number start, parsed_path const& parsed,
-                                  int& follows) {
+                                  int& follows, bool follow_last) {
     auto where = s.find_parent(start, parsed, follows);
     if (!where) return where.error();
     if (where->trailing_slash) return error_of(EISDIR);
     auto const existing = s.child(where->dir, where->name);
     if (!existing) return placement{std::nullopt, where->dir, where->name};
-    if (s.live.at(*existing).kind != file_kind::symlink)
+    if (s.live.at(*existing).kind != file_kind::symlink || !follow_last)
         return placement{existing, where->dir, where->name};
     if (++follows > max_symlink_follows) return error_of(ELOOP);
     auto const& text = s.live.at(*existing).target;
     auto target = state::parse(text);
     if (!target) return target.error();
-    return place(s, text.front() == '/' ? root_inode : where->dir, *target, follows);
+    return place(s, text.front() == '/' ? root_inode : where->dir, *target, follows, true);
 }
 
-// open(p, O_CREAT | flags, mode) for open_append and lock.
+// Whether an open may go on to an inode of this kind (fs_policy 9 and 10). A
+// FIFO (file_kind::other, made by make_fifo) is not modelled beyond that:
+// where the real open would wait for the other end, this one fails with
+// EAGAIN.
+inline io_result<void> openable(file_kind kind, name_owner owner) {
+    switch (kind) {
+        case file_kind::regular: return {};
+        case file_kind::directory: return error_of(EISDIR);
+        case file_kind::symlink: return error_of(ELOOP);  // reached only unfollowed
+        case file_kind::other:
+            if (owner == name_owner::persist) return make_error_code(errc::not_regular_file);
+            return error_of(EAGAIN);
+    }
+    return error_of(EINVAL);
+}
+
+// open(p, O_CREAT | flags, mode) for open_append and lock; with
+// name_owner::persist, also O_NOFOLLOW and only onto a regular file.
 inline io_result<memory_fs::handle> open_creating(state& s, std::filesystem::path const& p,
-                                                  mode_t mode, bool readable, bool append) {
+                                                  mode_t mode, name_owner owner, bool readable,
+                                                  bool append) {
     auto parsed = state::parse(p);
     if (!parsed) return parsed.error();
     int follows = 0;
-    auto where = place(s, root_inode, *parsed, follows);
+    auto where = place(s, root_inode, *parsed, follows, owner == name_owner::caller);
     if (!where) return where.error();
     inode_number ino = 0;
     if (where->existing) {
         ino = *where->existing;
-        if (s.live.at(ino).kind == file_kind::directory) return error_of(EISDIR);
+        if (auto openable_kind = openable(s.live.at(ino).kind, owner); !openable_kind)
+            return openable_kind.error();
     } else {
         ino = s.create_inode(file_kind::regular, mode & ~s.options.umask);
         s.add_name(where->dir, where->name, ino);

@@ -18,6 +18,30 @@ inline bool names_itself(std::string const& name) {
     return name.empty() || name == "." || name == "..";
 }
 
+// A new entry at p for symlink(2) (kind symlink, with its target) or
+// mkfifo(2) (kind other): fails with EEXIST if anything is at p.
+inline io_result<void> add_special_file(state& s, std::filesystem::path const& p, file_kind kind,
+                                        mode_t mode, std::string const& target) {
+    int follows = 0;
+    auto where = s.find_parent(p, follows);
+    if (!where) return where.error();
+    if (names_itself(where->name) || s.child(where->dir, where->name)) return error_of(EEXIST);
+    if (where->trailing_slash) return error_of(ENOENT);
+    auto const ino = s.create_inode(kind, mode);
+    s.live.at(ino).target = target;
+    s.durable.nodes.at(ino).target = target;
+    s.add_name(where->dir, where->name, ino);
+    pending_op op;
+    op.kind = op_kind::add_entry;
+    op.inode = ino;
+    op.dir = where->dir;
+    op.name = where->name;
+    op.what = (kind == file_kind::symlink ? "symlink " : "mkfifo ") +
+              s.entry_path(where->dir, where->name) + (target.empty() ? "" : " -> " + target);
+    s.record(std::move(op));
+    return {};
+}
+
 }  // namespace detail::memfs
 
 using detail::memfs::error_of;
@@ -40,10 +64,16 @@ PERSIST_DECL void memory_fs::notify(crash_point const& point) const {
     observer(point);
 }
 
-PERSIST_DECL io_result<memory_fs::handle> memory_fs::open_read(std::filesystem::path const& p) {
+PERSIST_DECL io_result<memory_fs::handle> memory_fs::open_read(std::filesystem::path const& p,
+                                                               name_owner owner) {
     std::lock_guard const lock(state_->mutex);
-    auto ino = state_->find(p, true);
+    auto ino = state_->find(p, owner == name_owner::caller);
     if (!ino) return ino.error();
+    auto const kind = state_->live.at(*ino).kind;
+    if (kind != file_kind::directory || owner == name_owner::persist) {
+        if (auto openable = detail::memfs::openable(kind, owner); !openable)
+            return openable.error();
+    }
     return state_->open(*ino, true, false, false);
 }
 
@@ -85,10 +115,10 @@ PERSIST_DECL io_result<memory_fs::handle> memory_fs::create_anonymous(
 }
 
 PERSIST_DECL io_result<memory_fs::handle> memory_fs::open_append(std::filesystem::path const& p,
-                                                                 mode_t mode) {
+                                                                 mode_t mode, name_owner owner) {
     notify({fs_op::open_append, {}, {}});
     std::lock_guard const lock(state_->mutex);
-    return detail::memfs::open_creating(*state_, p, mode, false, true);
+    return detail::memfs::open_creating(*state_, p, mode, owner, false, true);
 }
 
 PERSIST_DECL io_result<void> memory_fs::write(handle h, std::span<std::byte const> bytes) {
@@ -448,7 +478,7 @@ PERSIST_DECL io_result<memory_fs::handle> memory_fs::lock(std::filesystem::path 
     notify({fs_op::lock, {}, {}});
     std::unique_lock guard(state_->mutex);
     auto& s = *state_;
-    auto opened = detail::memfs::open_creating(s, p, 0600, true, false);
+    auto opened = detail::memfs::open_creating(s, p, 0600, name_owner::persist, true, false);
     if (!opened) return opened;
     auto const ino = s.file_of(*opened)->inode;
     auto held_elsewhere = [&] {
@@ -470,26 +500,15 @@ PERSIST_DECL mode_t memory_fs::umask() {
 PERSIST_DECL io_result<void> memory_fs::symlink(std::filesystem::path const& target,
                                                 std::filesystem::path const& link) {
     std::lock_guard const lock(state_->mutex);
-    auto& s = *state_;
     if (target.empty()) return error_of(ENOENT);
-    int follows = 0;
-    auto where = s.find_parent(link, follows);
-    if (!where) return where.error();
-    if (detail::memfs::names_itself(where->name) || s.child(where->dir, where->name))
-        return error_of(EEXIST);
-    if (where->trailing_slash) return error_of(ENOENT);
-    auto const ino = s.create_inode(file_kind::symlink, 0777);
-    s.live.at(ino).target = target.native();
-    s.durable.nodes.at(ino).target = target.native();
-    s.add_name(where->dir, where->name, ino);
-    pending_op op;
-    op.kind = op_kind::add_entry;
-    op.inode = ino;
-    op.dir = where->dir;
-    op.name = where->name;
-    op.what = "symlink " + s.entry_path(where->dir, where->name) + " -> " + target.native();
-    s.record(std::move(op));
-    return {};
+    return detail::memfs::add_special_file(*state_, link, file_kind::symlink, 0777,
+                                           target.native());
+}
+
+PERSIST_DECL io_result<void> memory_fs::make_fifo(std::filesystem::path const& p, mode_t mode) {
+    std::lock_guard const lock(state_->mutex);
+    return detail::memfs::add_special_file(*state_, p, file_kind::other,
+                                           mode & ~state_->options.umask, {});
 }
 
 PERSIST_DECL void memory_fs::set_umask(mode_t mask) {

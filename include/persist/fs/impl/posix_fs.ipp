@@ -56,11 +56,40 @@ inline file_status to_status(struct ::stat const& st) {
     return s;
 }
 
+// open(2) of p, as name_owner says. For a name persist owns: O_NOFOLLOW, so
+// a symbolic link fails with ELOOP, even a dangling one under O_CREAT;
+// O_NONBLOCK, so that a FIFO planted there cannot hang the open; O_NOCTTY;
+// and then fstat, which lets only a regular file through. O_NONBLOCK stays
+// set: on a regular file Linux ignores it, and flock(2) has its own flag.
+inline io_result<posix_fs::handle> open_as(std::filesystem::path const& p, int flags, mode_t mode,
+                                           name_owner owner) {
+    flags |= O_CLOEXEC;
+    if (owner == name_owner::persist) flags |= O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
+    int const fd = retry_eintr([&] { return ::open(p.c_str(), flags, mode); });
+    if (owner == name_owner::caller) return handle_or_errno(fd);
+    if (fd == -1) {
+        // A socket, or a FIFO that no one reads (O_WRONLY | O_NONBLOCK).
+        if (errno == ENXIO) return make_error_code(errc::not_regular_file);
+        return errno_code(errno);
+    }
+    struct ::stat st {};
+    if (::fstat(fd, &st) == -1) {
+        int const fstat_errno = errno;
+        ::close(fd);
+        return errno_code(fstat_errno);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return S_ISDIR(st.st_mode) ? errno_code(EISDIR) : make_error_code(errc::not_regular_file);
+    }
+    return posix_fs::handle{fd};
+}
+
 }  // namespace detail
 
-PERSIST_DECL io_result<posix_fs::handle> posix_fs::open_read(std::filesystem::path const& p) {
-    return detail::handle_or_errno(
-        detail::retry_eintr([&] { return ::open(p.c_str(), O_RDONLY | O_CLOEXEC); }));
+PERSIST_DECL io_result<posix_fs::handle> posix_fs::open_read(std::filesystem::path const& p,
+                                                             name_owner owner) {
+    return detail::open_as(p, O_RDONLY, 0, owner);
 }
 
 PERSIST_DECL io_result<posix_fs::handle> posix_fs::create_exclusive(std::filesystem::path const& p,
@@ -83,9 +112,8 @@ PERSIST_DECL io_result<posix_fs::handle> posix_fs::create_anonymous(
 }
 
 PERSIST_DECL io_result<posix_fs::handle> posix_fs::open_append(std::filesystem::path const& p,
-                                                               mode_t mode) {
-    return detail::handle_or_errno(detail::retry_eintr(
-        [&] { return ::open(p.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode); }));
+                                                               mode_t mode, name_owner owner) {
+    return detail::open_as(p, O_WRONLY | O_APPEND | O_CREAT, mode, owner);
 }
 
 PERSIST_DECL io_result<void> posix_fs::write(handle h, std::span<std::byte const> bytes) {
@@ -235,9 +263,9 @@ PERSIST_DECL io_result<std::vector<std::string>> posix_fs::list_directory(
 }
 
 PERSIST_DECL io_result<posix_fs::handle> posix_fs::lock(std::filesystem::path const& p) {
-    int const fd =
-        detail::retry_eintr([&] { return ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); });
-    if (fd == -1) return errno_code(errno);
+    auto opened = detail::open_as(p, O_RDWR | O_CREAT, 0600, name_owner::persist);
+    if (!opened) return opened;
+    int const fd = opened->fd;
     // flock locks belong to the open file description, so two handles in one
     // process exclude each other too (unlike fcntl record locks).
     if (detail::retry_eintr([&] { return ::flock(fd, LOCK_EX); }) == -1) {
