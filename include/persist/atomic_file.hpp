@@ -21,6 +21,13 @@ enum class symlink_mode {
     replace,  ///< replace the link itself with a regular file
 };
 
+/// How persist opens the caller's own file: through a symbolic link at its
+/// name under symlink_mode::follow; as a name it owns (never through a link,
+/// only a regular file; fs_policy 10) under symlink_mode::replace.
+constexpr name_owner owner_of_target(symlink_mode symlinks) noexcept {
+    return symlinks == symlink_mode::replace ? name_owner::persist : name_owner::caller;
+}
+
 struct atomic_file_options {
     symlink_mode symlinks = symlink_mode::follow;
     /// Mode of a newly created file. Empty: 0666 masked by the umask, as
@@ -90,9 +97,14 @@ public:
     [[nodiscard]] result<void> replace_with(std::filesystem::path const& target,
                                             Writer&& writer) const;
 
-    /// The whole content of path (following symlinks).
-    /// Errors: stage::validate, stage::read (ENOENT, EISDIR, EACCES, ...).
-    [[nodiscard]] result<std::string> read(std::filesystem::path const& path) const;
+    /// The whole content of path. A symbolic link at path is followed,
+    /// unless the symlinks option is symlink_mode::replace or owner is
+    /// name_owner::persist (a name persist made, such as a `.bak`): then
+    /// only a regular file at path is read (fs_policy 10).
+    /// Errors: stage::validate, stage::read (ENOENT, EISDIR, EACCES; ELOOP
+    /// and errc::not_regular_file when not following, ...).
+    [[nodiscard]] result<std::string> read(std::filesystem::path const& path,
+                                           name_owner owner = name_owner::caller) const;
 
     Fs& fs() const noexcept { return fs_; }
     atomic_file_options const& options() const noexcept { return options_; }

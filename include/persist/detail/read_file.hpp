@@ -8,13 +8,15 @@
 
 namespace persist::detail {
 
-/// The whole content of p. Fails with the cause of the first failed call.
-/// If opened_status is given, it receives the fstat of the opened file, so
-/// a caller can tell which version of p the content belongs to.
+/// The whole content of p, opened as owner says (fs_policy 10). Fails with
+/// the cause of the first failed call. If opened_status is given, it
+/// receives the fstat of the opened file, so a caller can tell which
+/// version of p the content belongs to.
 template <class Fs>
 io_result<std::string> read_whole_file(Fs& fs, std::filesystem::path const& p,
-                                       file_status* opened_status = nullptr) {
-    auto opened = fs.open_read(p);
+                                       file_status* opened_status = nullptr,
+                                       name_owner owner = name_owner::caller) {
+    auto opened = fs.open_read(p, owner);
     if (!opened) return opened.error();
     unique_handle<Fs> file(fs, *opened);
     auto const status = fs.stat(file.get());

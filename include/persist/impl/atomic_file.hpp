@@ -282,10 +282,11 @@ result<void> atomic_file<Fs, Durability, Naming>::replace(std::filesystem::path 
 }
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
-result<std::string> atomic_file<Fs, Durability, Naming>::read(
-    std::filesystem::path const& path) const {
+result<std::string> atomic_file<Fs, Durability, Naming>::read(std::filesystem::path const& path,
+                                                              name_owner owner) const {
     if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
-    auto content = detail::read_whole_file(fs_, path);
+    if (owner_of_target(options_.symlinks) == name_owner::persist) owner = name_owner::persist;
+    auto content = detail::read_whole_file(fs_, path, nullptr, owner);
     if (!content) return error(stage::read, content.error(), path);
     return std::move(*content);
 }

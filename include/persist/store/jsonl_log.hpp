@@ -105,8 +105,10 @@ struct jsonl_compact_report {
 ///   split into a corrupt line (reported, kept) and a torn tail: recovery
 ///   never guesses where a damaged region ends. (Only a record that was not
 ///   acknowledged under a syncing tier can be damaged that way.)
-/// - The log is followed through a symbolic link for appends and reads, but
-///   rotate() renames the link itself.
+/// - The log is followed through a symbolic link for appends and reads
+///   under symlink_mode::follow (the default), but rotate() renames the link
+///   itself. Under symlink_mode::replace a symbolic link at the log's name
+///   is refused (ELOOP), as is anything but a regular file (fs_policy 10).
 /// - Processes that write the file without persist's lock are not
 ///   coordinated with.
 template <class AtomicFile>
@@ -216,7 +218,7 @@ private:
     explicit basic_jsonl_log(std::unique_ptr<state> s) noexcept;
 
     static result<file_pointer> open_file_at(fs_type& fs, std::filesystem::path const& path,
-                                             mode_t new_file_mode, bool& created);
+                                             mode_t new_file_mode, name_owner owner, bool& created);
     result<current_file> current_file_locked();
     result<void> commit_group(std::string_view bytes);
     result<void> append_by_rewrite(std::string const& bytes);

@@ -75,6 +75,9 @@ struct jsonl_read_options {
     /// records verbatim). Memory then grows with the longest line, bad lines
     /// included, not only with the largest record.
     bool keep_line_bytes = false;
+    /// How the file is opened: name_owner::persist refuses a symbolic link,
+    /// and anything but a regular file, at its name (fs_policy 10).
+    name_owner owner = name_owner::caller;
 };
 
 /// Reads a JSON Lines file front to back: each line (ended by '\n') holds one

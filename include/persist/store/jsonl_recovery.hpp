@@ -4,6 +4,7 @@
 #ifndef PERSIST_STORE_JSONL_RECOVERY_HPP
 #define PERSIST_STORE_JSONL_RECOVERY_HPP
 
+#include <persist/atomic_file.hpp>
 #include <persist/store/jsonl_reader.hpp>
 
 #include <cstdint>

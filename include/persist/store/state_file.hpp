@@ -236,7 +236,8 @@ private:
     result<loaded<T>> recover(file_read const& main) const;
     result<std::string> render(T const& state) const;
     result<void> save_document(std::string const& bytes, bool locked) const;
-    result<file_read> read_document(std::filesystem::path const& path) const;
+    result<file_read> read_document(std::filesystem::path const& path,
+                                    name_owner owner = name_owner::caller) const;
     result<T> to_state(file_read& read, std::filesystem::path const& path,
                        load_report& report) const;
     result<std::filesystem::path> quarantine(std::filesystem::path const& path,

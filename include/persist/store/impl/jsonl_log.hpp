@@ -6,6 +6,7 @@
 #include <persist/detail/file_lock.hpp>
 #include <persist/detail/jsonl_line.hpp>
 #include <persist/detail/naming_steps.hpp>
+#include <persist/detail/owned_name.hpp>
 #include <persist/detail/read_file.hpp>
 #include <persist/detail/validate_path.hpp>
 
@@ -71,8 +72,8 @@ basic_jsonl_log<AtomicFile>::~basic_jsonl_log() = default;
 
 template <class AtomicFile>
 auto basic_jsonl_log<AtomicFile>::open_file_at(fs_type& fs, std::filesystem::path const& path,
-                                               mode_t new_file_mode, bool& created)
-    -> result<file_pointer> {
+                                               mode_t new_file_mode, name_owner owner,
+                                               bool& created) -> result<file_pointer> {
     auto before = fs.stat(path);
     if (before && before->kind == file_kind::directory) {
         return error(stage::validate, std::make_error_code(std::errc::is_a_directory), path);
@@ -81,9 +82,13 @@ auto basic_jsonl_log<AtomicFile>::open_file_at(fs_type& fs, std::filesystem::pat
         return error(stage::append, before.error(), path, {}, "cannot inspect the log");
     }
     created = !before;
-    auto opened = fs.open_append(path, new_file_mode);
-    if (!opened)
-        return error(stage::append, opened.error(), path, {}, "cannot open the log for appending");
+    auto opened = fs.open_append(path, new_file_mode, owner);
+    if (!opened) {
+        std::string why = "cannot open the log for appending";
+        if (detail::refused_at_owned_name(opened.error()))
+            why += ": " + detail::what_is_at(fs, path, "log");
+        return error(stage::append, opened.error(), path, {}, std::move(why));
+    }
     auto file =
         std::make_shared<open_file>(open_file{detail::unique_handle<fs_type>(fs, *opened), 0, 0});
     if (created) {
@@ -120,7 +125,8 @@ result<basic_jsonl_log<AtomicFile>> basic_jsonl_log<AtomicFile>::open(AtomicFile
     auto lock = detail::lock_file(fs, s->path);
     if (!lock) return lock.error();
     bool created = false;
-    auto file = open_file_at(fs, s->path, *s->af.options().new_file_mode, created);
+    auto file = open_file_at(fs, s->path, *s->af.options().new_file_mode,
+                             owner_of_target(s->af.options().symlinks), created);
     if (!file) return file.error();
     auto report = detail::recover_locked(s->af, s->path, (*file)->handle.get(), options.corruption);
     if (!report) return report.error();
@@ -145,7 +151,8 @@ auto basic_jsonl_log<AtomicFile>::current_file_locked() -> result<current_file> 
     // another process) or removed: follow the name. A commit still syncing
     // the old file holds it open through its own file_pointer.
     bool created = false;
-    auto file = open_file_at(fs, st.path, *st.af.options().new_file_mode, created);
+    auto file = open_file_at(fs, st.path, *st.af.options().new_file_mode,
+                             owner_of_target(st.af.options().symlinks), created);
     if (!file) return file.error();
     st.file = std::move(*file);
     auto now = fs.stat(st.file->handle.get());
@@ -244,7 +251,7 @@ auto basic_jsonl_log<AtomicFile>::read(jsonl_read_options options) const
     // end of the last whole batch.
     auto lock = detail::lock_file(fs, st.path);
     if (!lock) return lock.error();
-    auto opened = fs.open_read(st.path);
+    auto opened = fs.open_read(st.path, owner_of_target(st.af.options().symlinks));
     if (!opened) return error(stage::read, opened.error(), st.path);
     auto status = fs.stat(*opened);
     if (!status) {
@@ -341,7 +348,8 @@ result<std::filesystem::path> basic_jsonl_log<AtomicFile>::rotate() {
         return error(stage::rename, renamed.error(), st.path, rotated, "cannot rotate the log");
     }
     bool created = false;
-    auto file = open_file_at(fs, st.path, *st.af.options().new_file_mode, created);
+    auto file = open_file_at(fs, st.path, *st.af.options().new_file_mode,
+                             owner_of_target(st.af.options().symlinks), created);
     if (!file) {
         auto e = file.error();
         return error(e.stage(), e.code(), st.path, rotated,

@@ -66,7 +66,7 @@ struct jsonl_reader<Fs>::state {
 template <fs_policy Fs>
 result<jsonl_reader<Fs>> jsonl_reader<Fs>::open(Fs fs, std::filesystem::path path,
                                                 jsonl_read_options options) {
-    auto opened = fs.open_read(path);
+    auto opened = fs.open_read(path, options.owner);
     if (!opened) return error(stage::read, opened.error(), path);
     return jsonl_reader(std::move(fs), *opened, std::move(path), options);
 }

@@ -21,6 +21,17 @@ AtomicFile with_private_new_files(AtomicFile const& af) {
     return AtomicFile(af.fs(), options, af.naming());
 }
 
+/// The atomic_file that writes a quarantine file: private new files, as
+/// with_private_new_files, and a symbolic link planted at the quarantine's
+/// name is replaced, never written through. README, "Security".
+template <class AtomicFile>
+AtomicFile quarantine_writer_of(AtomicFile const& af) {
+    auto options = with_private_new_files(af).options();
+    options.symlinks = symlink_mode::replace;
+    options.keep_backup = false;
+    return AtomicFile(af.fs(), options, af.naming());
+}
+
 /// `<log>.torn-<UTC timestamp>`, or with `-2`, `-3`, ... appended if that
 /// name is taken. The caller holds the log's lock, so no cooperating
 /// process takes the name between this check and the write.
@@ -45,6 +56,7 @@ result<jsonl_recovery_report> recover_locked(AtomicFile const& af, std::filesyst
     jsonl_read_options options;
     options.mode = jsonl_read_mode::lenient;
     options.keep_line_bytes = true;
+    options.owner = owner_of_target(af.options().symlinks);
     auto reader = jsonl_reader<typename AtomicFile::fs_type>::open(fs, log, options);
     if (!reader) return reader.error();
     for (;;) {
@@ -87,7 +99,7 @@ result<jsonl_recovery_report> recover_locked(AtomicFile const& af, std::filesyst
         return error(stage::recover, quarantine.error(), log, {},
                      "cannot find a free name for the torn tail");
     }
-    if (auto saved = af.replace(*quarantine, tail->bytes); !saved) {
+    if (auto saved = quarantine_writer_of(af).replace(*quarantine, tail->bytes); !saved) {
         return error(
             stage::recover, saved.error().code(), log, *quarantine,
             "cannot save the torn tail (" + saved.error().message() + "); the log is untouched");
@@ -132,7 +144,7 @@ result<jsonl_recovery_report> recover_jsonl(AtomicFile const& af, std::filesyste
     if (status->kind == file_kind::directory) {
         return error(stage::validate, std::make_error_code(std::errc::is_a_directory), log);
     }
-    auto opened = fs.open_append(log, 0600);
+    auto opened = fs.open_append(log, 0600, owner_of_target(af.options().symlinks));
     if (!opened)
         return error(stage::recover, opened.error(), log, {}, "cannot open the log for repair");
     detail::unique_handle<typename AtomicFile::fs_type> file(fs, *opened);

@@ -4,6 +4,7 @@
 
 #include <persist/detail/create_parents.hpp>
 #include <persist/detail/file_lock.hpp>
+#include <persist/detail/owned_name.hpp>
 #include <persist/detail/state_document.hpp>
 #include <persist/json_text.hpp>
 
@@ -79,12 +80,19 @@ std::chrono::sys_seconds basic_state_file<T, AtomicFile>::now() const {
 }
 
 template <class T, class AtomicFile>
-auto basic_state_file<T, AtomicFile>::read_document(std::filesystem::path const& path) const
-    -> result<file_read> {
+auto basic_state_file<T, AtomicFile>::read_document(std::filesystem::path const& path,
+                                                    name_owner owner) const -> result<file_read> {
     file_read read;
-    auto bytes = with_backup_.read(path);
+    auto bytes = with_backup_.read(path, owner);
     if (!bytes) {
-        if (bytes.error().code() == std::errc::no_such_file_or_directory) return read;
+        auto const& cause = bytes.error().code();
+        if (cause == std::errc::no_such_file_or_directory) return read;
+        if (owner == name_owner::persist && detail::refused_at_owned_name(cause)) {
+            // Not ours: unusable, as a corrupt backup is (README, "Security").
+            read.what = file_read::kind::corrupt;
+            read.reason = detail::what_is_at(with_backup_.fs(), path, "backup");
+            return read;
+        }
         return bytes.error();
     }
     read.bytes = std::move(*bytes);
@@ -211,7 +219,7 @@ result<loaded<T>> basic_state_file<T, AtomicFile>::recover(file_read const& main
     // REQUIRES: the lock is held. Everything that can refuse (reading and
     // converting the backup) happens before the first change on disk.
     auto const backup_path = backup_file();
-    auto backup = read_document(backup_path);
+    auto backup = read_document(backup_path, name_owner::persist);
     if (!backup) return backup.error();
     loaded<T> result{T{}, load_report{}};
     if (backup->what == file_read::kind::intact) {
