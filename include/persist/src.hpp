@@ -14,6 +14,7 @@
 #include <persist/fs/impl/fault_fs.ipp>
 #include <persist/fs/impl/memory_fs.ipp>
 #include <persist/fs/impl/posix_fs.ipp>
+#include <persist/impl/default_file.ipp>
 #include <persist/impl/error.ipp>
 #include <persist/impl/json_pointer.ipp>
 #include <persist/impl/json_text.ipp>

@@ -4,11 +4,9 @@
 #define PERSIST_STORE_JSONL_LOG_HPP
 
 #include <persist/atomic_file.hpp>
+#include <persist/default_file.hpp>
 #include <persist/detail/group_commit.hpp>
 #include <persist/detail/unique_handle.hpp>
-#include <persist/durability/full_sync.hpp>
-#include <persist/fs/posix_fs.hpp>
-#include <persist/naming/sibling_temp.hpp>
 #include <persist/store/jsonl_reader.hpp>
 #include <persist/store/jsonl_recovery.hpp>
 #include <persist/sweep.hpp>
@@ -228,7 +226,7 @@ private:
 
 /// The default log: real files, full_sync, a sibling temporary file for
 /// compaction and quarantine.
-using jsonl_log = basic_jsonl_log<atomic_file<posix_fs, full_sync, sibling_temp>>;
+using jsonl_log = basic_jsonl_log<default_atomic_file>;
 
 }  // namespace persist
 

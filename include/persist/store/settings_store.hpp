@@ -5,10 +5,8 @@
 #define PERSIST_STORE_SETTINGS_STORE_HPP
 
 #include <persist/atomic_file.hpp>
-#include <persist/durability/full_sync.hpp>
+#include <persist/default_file.hpp>
 #include <persist/error.hpp>
-#include <persist/fs/posix_fs.hpp>
-#include <persist/naming/sibling_temp.hpp>
 #include <persist/sweep.hpp>
 
 #include <boost/json/object.hpp>
@@ -254,7 +252,7 @@ private:
 
 /// JSON settings on the real filesystem, replaced with fsync of the file and
 /// its directory, through a temporary file next to it.
-using settings_store = basic_settings_store<atomic_file<posix_fs, full_sync, sibling_temp>>;
+using settings_store = basic_settings_store<default_atomic_file>;
 
 }  // namespace persist
 

@@ -19,10 +19,8 @@
 #define PERSIST_STORE_STATE_FILE_HPP
 
 #include <persist/atomic_file.hpp>
-#include <persist/durability/full_sync.hpp>
+#include <persist/default_file.hpp>
 #include <persist/error.hpp>
-#include <persist/fs/posix_fs.hpp>
-#include <persist/naming/sibling_temp.hpp>
 #include <persist/store/state_migration.hpp>
 #include <persist/sweep.hpp>
 #include <persist/tolerant_conversion.hpp>
@@ -143,7 +141,7 @@ struct state_file_options {
 /// - on a filesystem that refuses hard links (FAT, some FUSE mounts), save()
 ///   over an existing file fails with stage::backup, because atomic_file
 ///   keeps the backup with link(2). Recovery itself falls back to rename.
-template <class T, class AtomicFile = atomic_file<posix_fs, full_sync, sibling_temp>>
+template <class T, class AtomicFile = default_atomic_file>
 class basic_state_file {
 public:
     using value_type = T;
