@@ -38,9 +38,6 @@ public:
     bool planted() const { return *planted_; }
 
 private:
-    friend class fs_decorator<racing_planter, posix_fs>;
-    std::optional<std::error_code> intercept(fs_op) { return std::nullopt; }
-
     planted_names const* names_;
     plant_kind what_;
     std::shared_ptr<bool> planted_ = std::make_shared<bool>(false);  // shared by copies

@@ -7,7 +7,7 @@
 
 #include <array>
 #include <cerrno>
-#include <string_view>
+#include <string>
 
 namespace soak {
 
@@ -15,30 +15,12 @@ namespace {
 
 using persist::fs_op;
 
-struct faultable_op {
-    fs_op op;
-    std::string_view name;
-};
 // The calls a store operation makes on the way to success; each may fail.
 constexpr std::array faultable = {
-    faultable_op{fs_op::open_read, "open_read"},
-    faultable_op{fs_op::create_exclusive, "create_exclusive"},
-    faultable_op{fs_op::open_append, "open_append"},
-    faultable_op{fs_op::write, "write"},
-    faultable_op{fs_op::read, "read"},
-    faultable_op{fs_op::truncate, "truncate"},
-    faultable_op{fs_op::sync_data, "sync_data"},
-    faultable_op{fs_op::sync_full, "sync_full"},
-    faultable_op{fs_op::close, "close"},
-    faultable_op{fs_op::rename, "rename"},
-    faultable_op{fs_op::unlink, "unlink"},
-    faultable_op{fs_op::sync_directory, "sync_directory"},
-    faultable_op{fs_op::stat, "stat"},
-    faultable_op{fs_op::lstat, "lstat"},
-    faultable_op{fs_op::stat_handle, "stat_handle"},
-    faultable_op{fs_op::set_mode, "set_mode"},
-    faultable_op{fs_op::list_directory, "list_directory"},
-    faultable_op{fs_op::lock, "lock"},
+    fs_op::open_read, fs_op::create_exclusive, fs_op::open_append, fs_op::write, fs_op::read,
+    fs_op::truncate,  fs_op::sync_data,        fs_op::sync_full,   fs_op::close, fs_op::rename,
+    fs_op::unlink,    fs_op::sync_directory,   fs_op::stat,        fs_op::lstat, fs_op::stat_handle,
+    fs_op::set_mode,  fs_op::list_directory,   fs_op::lock,
 };
 constexpr std::array codes = {EIO, ENOSPC, EDQUOT, EACCES};
 
@@ -58,7 +40,7 @@ public:
                 detail::send_line("inj");
             // The op succeeded over an injected failure: the store retried,
             // or the failed call did not matter (cleanup after success).
-            if (ok) detail::send_line("abs " + std::string(armed_->name));
+            if (ok) detail::send_line("abs " + std::string(persist::fs_op_name(armed_)));
             arm();
         } else if (++idle_ > 50) {
             arm();
@@ -68,16 +50,16 @@ public:
 private:
     void arm() {
         fs_.disarm();
-        armed_ = &faultable[random_() % faultable.size()];
+        armed_ = faultable[random_() % faultable.size()];
         auto const nth = 1 + random_() % 40;
         auto const code = codes[random_() % codes.size()];
-        fs_.arm(persist::fault{armed_->op, nth, persist::errno_code(code), false});
+        fs_.arm(persist::fault{armed_, nth, persist::errno_code(code), false});
         idle_ = 0;
     }
 
     persist::fault_fs<persist::posix_fs> fs_;
     std::mt19937_64 random_;
-    faultable_op const* armed_ = nullptr;
+    fs_op armed_ = fs_op::write;
     std::size_t injected_ = 0;
     int idle_ = 0;
 };

@@ -64,36 +64,6 @@ private:
 
 }  // namespace
 
-char const* op_name(fs_op op) {
-    switch (op) {
-        case fs_op::open_read: return "open_read";
-        case fs_op::create_exclusive: return "create_exclusive";
-        case fs_op::create_anonymous: return "create_anonymous";
-        case fs_op::open_append: return "open_append";
-        case fs_op::write: return "write";
-        case fs_op::read: return "read";
-        case fs_op::truncate: return "truncate";
-        case fs_op::sync_data: return "sync_data";
-        case fs_op::sync_full: return "sync_full";
-        case fs_op::close: return "close";
-        case fs_op::rename: return "rename";
-        case fs_op::link_handle: return "link_handle";
-        case fs_op::link: return "link";
-        case fs_op::unlink: return "unlink";
-        case fs_op::sync_directory: return "sync_directory";
-        case fs_op::make_directory: return "make_directory";
-        case fs_op::stat: return "stat";
-        case fs_op::lstat: return "lstat";
-        case fs_op::stat_handle: return "stat_handle";
-        case fs_op::set_mode: return "set_mode";
-        case fs_op::set_owner: return "set_owner";
-        case fs_op::read_symlink: return "read_symlink";
-        case fs_op::list_directory: return "list_directory";
-        case fs_op::lock: return "lock";
-    }
-    return "?";
-}
-
 std::string crash_moment::describe() const {
     if (!in_step) {
         if (completed == 0) return "before the first step";
@@ -101,7 +71,7 @@ std::string crash_moment::describe() const {
                (succeeded.empty() || succeeded.back() ? "OK" : "an error");
     }
     std::string text = "during step " + std::to_string(completed + 1);
-    if (before) text += std::string(", before ") + op_name(*before);
+    if (before) text += ", before " + std::string(fs_op_name(*before));
     return text;
 }
 

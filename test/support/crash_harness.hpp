@@ -90,9 +90,6 @@ struct crash_report {
     std::string first_violations() const;
 };
 
-/// "rename" for fs_op::rename: for messages.
-char const* op_name(fs_op op);
-
 /// Runs the workload once, crashing it at every point; see the top of this
 /// file. When more operations are pending than crash_options'
 /// exhaustive_limit, crash() samples: the report lists the seeds, and the

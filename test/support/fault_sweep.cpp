@@ -164,8 +164,9 @@ void sweep_calls(sweep_case const& c, faulty_replace const& replace,
         std::vector<int> tried(std::begin(errnos), std::end(errnos));
         if (calls[n] == fs_op::rename) tried.push_back(EXDEV);
         for (int const e : tried) {
-            BOOST_TEST_CONTEXT("call " << n << " (" << op_name(calls[n]) << " #" << nth_of(calls, n)
-                                       << ") fails with " << errno_code(e).message()) {
+            BOOST_TEST_CONTEXT("call " << n << " (" << fs_op_name(calls[n]) << " #"
+                                       << nth_of(calls, n) << ") fails with "
+                                       << errno_code(e).message()) {
                 auto faults = first_faults;
                 faults.push_back(fault{calls[n], nth_of(calls, n), errno_code(e), false});
                 check_faulted(c, replace, faults,

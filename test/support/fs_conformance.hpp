@@ -13,43 +13,26 @@
 #include <persist/fs/fs_policy.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace persist::test {
 
-/// fs_policy behind virtual calls. Handles are small numbers.
+/// fs_policy behind virtual calls, one per operation of
+/// PERSIST_FS_OPERATIONS. Handles are small numbers, of their own type so
+/// that no size or count converts to one.
 class any_fs {
 public:
-    using handle = std::size_t;
+    enum class handle : std::size_t {};
     using path = std::filesystem::path;
 
     virtual ~any_fs() = default;
-    virtual io_result<handle> open_read(path const& p, name_owner o = name_owner::caller) = 0;
-    virtual io_result<handle> create_exclusive(path const& p, mode_t mode) = 0;
-    virtual io_result<handle> create_anonymous(path const& dir, mode_t mode) = 0;
-    virtual io_result<handle> open_append(path const& p, mode_t mode,
-                                          name_owner o = name_owner::caller) = 0;
-    virtual io_result<void> write(handle h, std::span<std::byte const> bytes) = 0;
-    virtual io_result<std::size_t> read(handle h, std::span<std::byte> buffer) = 0;
-    virtual io_result<void> truncate(handle h, std::uint64_t size) = 0;
-    virtual io_result<void> sync_data(handle h) = 0;
-    virtual io_result<void> sync_full(handle h) = 0;
-    virtual io_result<void> close(handle h) = 0;
-    virtual io_result<void> rename(path const& from, path const& to) = 0;
-    virtual io_result<void> link_handle(handle h, path const& p) = 0;
-    virtual io_result<void> link(path const& from, path const& to) = 0;
-    virtual io_result<void> unlink(path const& p) = 0;
-    virtual io_result<void> sync_directory(path const& dir) = 0;
-    virtual io_result<void> make_directory(path const& p, mode_t mode) = 0;
-    virtual io_result<file_status> stat(path const& p) = 0;
-    virtual io_result<file_status> lstat(path const& p) = 0;
-    virtual io_result<file_status> stat(handle h) = 0;
-    virtual io_result<void> set_mode(handle h, mode_t mode) = 0;
-    virtual io_result<void> set_owner(handle h, uid_t owner, gid_t group) = 0;
-    virtual io_result<path> read_symlink(path const& p) = 0;
-    virtual io_result<std::vector<std::string>> list_directory(path const& dir) = 0;
-    virtual io_result<handle> lock(path const& p) = 0;
+#define PERSIST_ANY_FS_OPERATION(op, member, value, parameters, arguments) \
+    virtual io_result<value> member parameters = 0;
+    PERSIST_FS_OPERATIONS(PERSIST_ANY_FS_OPERATION)
+#undef PERSIST_ANY_FS_OPERATION
     virtual mode_t umask() = 0;
     /// A copy of the model, for another thread (it shares the filesystem).
     virtual std::unique_ptr<any_fs> clone() const = 0;
@@ -61,60 +44,41 @@ class any_fs_of final : public any_fs {
 public:
     explicit any_fs_of(Fs fs) : fs_(std::move(fs)) {}
 
-    io_result<handle> open_read(path const& p, name_owner o) override {
-        return keep(fs_.open_read(p, o));
+#define PERSIST_ANY_FS_OF_OPERATION(op, member, value, parameters, arguments)                 \
+    io_result<value> member parameters override {                                             \
+        return relay<io_result<value>>([this](auto const&... a) { return fs_.member(a...); }) \
+            arguments;                                                                        \
     }
-    io_result<handle> create_exclusive(path const& p, mode_t m) override {
-        return keep(fs_.create_exclusive(p, m));
-    }
-    io_result<handle> create_anonymous(path const& d, mode_t m) override {
-        return keep(fs_.create_anonymous(d, m));
-    }
-    io_result<handle> open_append(path const& p, mode_t m, name_owner o) override {
-        return keep(fs_.open_append(p, m, o));
-    }
-    io_result<void> write(handle h, std::span<std::byte const> b) override {
-        return fs_.write(at(h), b);
-    }
-    io_result<std::size_t> read(handle h, std::span<std::byte> b) override {
-        return fs_.read(at(h), b);
-    }
-    io_result<void> truncate(handle h, std::uint64_t n) override { return fs_.truncate(at(h), n); }
-    io_result<void> sync_data(handle h) override { return fs_.sync_data(at(h)); }
-    io_result<void> sync_full(handle h) override { return fs_.sync_full(at(h)); }
-    io_result<void> close(handle h) override { return fs_.close(at(h)); }
-    io_result<void> rename(path const& f, path const& t) override { return fs_.rename(f, t); }
-    io_result<void> link_handle(handle h, path const& p) override {
-        return fs_.link_handle(at(h), p);
-    }
-    io_result<void> link(path const& f, path const& t) override { return fs_.link(f, t); }
-    io_result<void> unlink(path const& p) override { return fs_.unlink(p); }
-    io_result<void> sync_directory(path const& d) override { return fs_.sync_directory(d); }
-    io_result<void> make_directory(path const& p, mode_t m) override {
-        return fs_.make_directory(p, m);
-    }
-    io_result<file_status> stat(path const& p) override { return fs_.stat(p); }
-    io_result<file_status> lstat(path const& p) override { return fs_.lstat(p); }
-    io_result<file_status> stat(handle h) override { return fs_.stat(at(h)); }
-    io_result<void> set_mode(handle h, mode_t m) override { return fs_.set_mode(at(h), m); }
-    io_result<void> set_owner(handle h, uid_t u, gid_t g) override {
-        return fs_.set_owner(at(h), u, g);
-    }
-    io_result<path> read_symlink(path const& p) override { return fs_.read_symlink(p); }
-    io_result<std::vector<std::string>> list_directory(path const& d) override {
-        return fs_.list_directory(d);
-    }
-    io_result<handle> lock(path const& p) override { return keep(fs_.lock(p)); }
+    PERSIST_FS_OPERATIONS(PERSIST_ANY_FS_OF_OPERATION)
+#undef PERSIST_ANY_FS_OF_OPERATION
     mode_t umask() override { return fs_.umask(); }
     std::unique_ptr<any_fs> clone() const override { return std::make_unique<any_fs_of>(fs_); }
 
 private:
+    /// call, as a function of any_fs's arguments that returns Result: with
+    /// each handle replaced by the Fs's handle it stands for, and a new Fs
+    /// handle numbered.
+    template <class Result, class Call>
+    auto relay(Call call) {
+        return [this, call](auto const&... arguments) -> Result {
+            auto done = call(inner(arguments)...);
+            if constexpr (std::is_same_v<Result, io_result<handle>>) {
+                return keep(std::move(done));
+            } else {
+                return done;
+            }
+        };
+    }
+    typename Fs::handle inner(handle h) const { return handles_.at(static_cast<std::size_t>(h)); }
+    template <class T>
+    T const& inner(T const& argument) const {
+        return argument;
+    }
     io_result<handle> keep(io_result<typename Fs::handle> opened) {
         if (!opened) return opened.error();
         handles_.push_back(*opened);
-        return handles_.size() - 1;
+        return handle{handles_.size() - 1};
     }
-    typename Fs::handle at(handle h) const { return handles_.at(h); }
 
     Fs fs_;
     std::vector<typename Fs::handle> handles_;

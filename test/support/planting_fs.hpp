@@ -25,9 +25,6 @@ public:
     int planted() const { return planted_; }
 
 private:
-    friend class fs_decorator<planting_fs, posix_fs>;
-    std::optional<std::error_code> intercept(fs_op) { return std::nullopt; }
-
     std::filesystem::path victim_;
     int plants_;
     int planted_ = 0;

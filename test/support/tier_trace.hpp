@@ -13,10 +13,8 @@
 
 namespace persist {
 
-/// For Boost.Test's failure messages: the operation's number in fs_op.
-inline std::ostream& operator<<(std::ostream& out, fs_op op) {
-    return out << "fs_op#" << static_cast<int>(op);
-}
+/// For Boost.Test's failure messages: the operation's name.
+inline std::ostream& operator<<(std::ostream& out, fs_op op) { return out << fs_op_name(op); }
 
 }  // namespace persist
 

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace persist {
@@ -53,36 +54,76 @@ enum class name_owner {
     persist,
 };
 
+/// Every operation of an Fs model, once. PERSIST_FS_OPERATIONS(X) expands
+/// X(op, member, value, parameters, arguments) per operation: its fs_op
+/// enumerator, the member function's name (stat_handle is the overload
+/// stat(handle)), the T of its io_result<T>, and its parameter and argument
+/// lists, spelled with the names `handle` (the model's handle type) and
+/// `path` (std::filesystem::path), which the expanding class declares.
+///
+/// fs_op, fs_op_name, fs_decorator's forwarding members and the conformance
+/// test's any_fs follow from it. Adding an operation is a line here and a
+/// requires-line in fs_policy below, which stays written out because it is
+/// the contract a reader checks a model against; test/fs/fs_policy.cpp
+/// fails to compile unless the two agree, both ways. Then each model
+/// implements it, and decorators forward it without an edit.
+///
+/// umask() is not in the list: it reads a property of the process, changes
+/// no file, and no decorator fails or counts it.
+// clang-format off
+#define PERSIST_FS_OPERATIONS(X)                                             \
+    X(open_read, open_read, handle, (path const& p, name_owner o = name_owner::caller), (p, o))  \
+    X(create_exclusive, create_exclusive, handle, (path const& p, mode_t mode), (p, mode))       \
+    X(create_anonymous, create_anonymous, handle, (path const& dir, mode_t mode), (dir, mode))   \
+    X(open_append, open_append, handle, (path const& p, mode_t mode,                             \
+                                     name_owner o = name_owner::caller), (p, mode, o))           \
+    X(write, write, void, (handle h, std::span<std::byte const> bytes), (h, bytes))              \
+    X(read, read, std::size_t, (handle h, std::span<std::byte> buffer), (h, buffer))             \
+    X(truncate, truncate, void, (handle h, std::uint64_t size), (h, size))                       \
+    X(sync_data, sync_data, void, (handle h), (h))                                               \
+    X(sync_full, sync_full, void, (handle h), (h))                                               \
+    X(close, close, void, (handle h), (h))                                                       \
+    X(rename, rename, void, (path const& from, path const& to), (from, to))                      \
+    X(link_handle, link_handle, void, (handle h, path const& p), (h, p))                         \
+    X(link, link, void, (path const& from, path const& to), (from, to))                          \
+    X(unlink, unlink, void, (path const& p), (p))                                                \
+    X(sync_directory, sync_directory, void, (path const& dir), (dir))                            \
+    X(make_directory, make_directory, void, (path const& p, mode_t mode), (p, mode))             \
+    X(stat, stat, file_status, (path const& p), (p))                                             \
+    X(lstat, lstat, file_status, (path const& p), (p))                                           \
+    X(stat_handle, stat, file_status, (handle h), (h))                                           \
+    X(set_mode, set_mode, void, (handle h, mode_t mode), (h, mode))                              \
+    X(set_owner, set_owner, void, (handle h, uid_t owner, gid_t group), (h, owner, group))       \
+    X(read_symlink, read_symlink, path, (path const& p), (p))                                    \
+    X(list_directory, list_directory, std::vector<std::string>, (path const& dir), (dir))        \
+    X(lock, lock, handle, (path const& p), (p))
+// clang-format on
+
 /// The operations of an Fs model, by name. Fault injection and call counting
 /// use these to say which call to fail or count.
 enum class fs_op {
-    open_read,
-    create_exclusive,
-    create_anonymous,
-    open_append,
-    write,
-    read,
-    truncate,
-    sync_data,
-    sync_full,
-    close,
-    rename,
-    link_handle,
-    link,
-    unlink,
-    sync_directory,
-    make_directory,
-    stat,
-    lstat,
-    stat_handle,
-    set_mode,
-    set_owner,
-    read_symlink,
-    list_directory,
-    lock,
+#define PERSIST_FS_OP_ENUMERATOR(op, member, value, parameters, arguments) op,
+    PERSIST_FS_OPERATIONS(PERSIST_FS_OP_ENUMERATOR)
+#undef PERSIST_FS_OP_ENUMERATOR
 };
 
-inline constexpr std::size_t fs_op_count = static_cast<std::size_t>(fs_op::lock) + 1;
+inline constexpr std::size_t fs_op_count = 0
+#define PERSIST_FS_OP_ONE(op, member, value, parameters, arguments) +1
+    PERSIST_FS_OPERATIONS(PERSIST_FS_OP_ONE)
+#undef PERSIST_FS_OP_ONE
+    ;
+
+/// "rename" for fs_op::rename, "stat_handle" for fs_op::stat_handle: the
+/// enumerator's name, for messages and reports.
+constexpr std::string_view fs_op_name(fs_op op) noexcept {
+    switch (op) {
+#define PERSIST_FS_OP_CASE(op, member, value, parameters, arguments) \
+    case fs_op::op: return #op;
+        PERSIST_FS_OPERATIONS(PERSIST_FS_OP_CASE)
+#undef PERSIST_FS_OP_CASE
+    }
+    return "unknown fs_op";
+}
 
 /// A type Fs models fs_policy if:
 ///  1. Fs is a cheap handle to one filesystem: copies of an Fs refer to the
