@@ -21,7 +21,7 @@
 #include "raw_sequence.hpp"
 #include "section.hpp"
 
-#include <persist/fs/counting_fs.hpp>
+#include <persist/testing/counting_fs.hpp>
 #include <persist/persist.hpp>
 
 #include <boost/json/array.hpp>

@@ -7,7 +7,7 @@
 #include "support/fs_inspect.hpp"
 #include "support/policy_matrix.hpp"
 
-#include <persist/fs/counting_fs.hpp>
+#include <persist/testing/counting_fs.hpp>
 
 #include <boost/test/unit_test.hpp>
 

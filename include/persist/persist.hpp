@@ -1,7 +1,8 @@
 // Every public name of persist in one include: the front door, atomic_file
 // and its policies, the stores, and the JSON helpers they share. The test
-// filesystems (memory_fs, fault_fs, counting_fs) are not here: they are for
-// tests, not for programs.
+// filesystems (memory_fs, fault_fs, counting_fs) and the crash harness are
+// not here: they are for tests, not for programs, and live in
+// <persist/testing/...> (link persist::testing).
 #ifndef PERSIST_PERSIST_HPP
 #define PERSIST_PERSIST_HPP
 

@@ -11,8 +11,6 @@
 #include <persist/detail/impl/temp_name.ipp>
 #include <persist/detail/impl/utc_time.ipp>
 #include <persist/detail/impl/validate_path.ipp>
-#include <persist/fs/impl/fault_fs.ipp>
-#include <persist/fs/impl/memory_fs.ipp>
 #include <persist/fs/impl/posix_fs.ipp>
 #include <persist/impl/default_file.ipp>
 #include <persist/impl/error.ipp>

@@ -9,7 +9,7 @@
 
 #include <persist/durability/data_sync.hpp>
 #include <persist/durability/no_sync.hpp>
-#include <persist/fs/counting_fs.hpp>
+#include <persist/testing/counting_fs.hpp>
 #include <persist/naming/sibling_temp.hpp>
 
 #include <boost/json/value_to.hpp>

@@ -1,6 +1,6 @@
 // memory_fs between threads: copies share one filesystem, and threads
 // creating files through their own copies lose none.
-#include <persist/fs/memory_fs.hpp>
+#include <persist/testing/memory_fs.hpp>
 
 #include "support/fs_environment.hpp"
 #include "support/fs_inspect.hpp"

@@ -11,7 +11,7 @@
 
 #include <persist/durability/full_sync.hpp>
 #include <persist/durability/no_sync.hpp>
-#include <persist/fs/counting_fs.hpp>
+#include <persist/testing/counting_fs.hpp>
 #include <persist/json_pointer.hpp>
 #include <persist/json_text.hpp>
 

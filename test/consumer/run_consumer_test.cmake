@@ -51,3 +51,8 @@ execute_process(
 find_program(app NAMES app PATHS ${consumer_build} ${consumer_build}/${CONFIG} NO_DEFAULT_PATH REQUIRED)
 message(STATUS "consumer: running ${app}")
 execute_process(COMMAND ${app} COMMAND_ERROR_IS_FATAL ANY)
+
+find_program(testing_app NAMES testing_app PATHS ${consumer_build} ${consumer_build}/${CONFIG}
+    NO_DEFAULT_PATH REQUIRED)
+message(STATUS "consumer: running ${testing_app}")
+execute_process(COMMAND ${testing_app} COMMAND_ERROR_IS_FATAL ANY)

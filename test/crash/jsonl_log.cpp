@@ -4,14 +4,14 @@
 // be cut short. The same checks catch no_sync losing acknowledged records.
 #include <persist/store/jsonl_log.hpp>
 
-#if __has_include(<persist/fs/memory_fs.hpp>)
+#if __has_include(<persist/testing/memory_fs.hpp>)
 
-#include "support/crash_harness.hpp"
+#include <persist/testing/crash_harness.hpp>
 
 #include <persist/detail/read_file.hpp>
 #include <persist/durability/data_sync.hpp>
 #include <persist/durability/no_sync.hpp>
-#include <persist/fs/memory_fs.hpp>
+#include <persist/testing/memory_fs.hpp>
 
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>

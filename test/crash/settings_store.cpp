@@ -4,13 +4,13 @@
 // the same check catches no_sync losing an acknowledged set.
 #include <persist/store/settings_store.hpp>
 
-#include "support/crash_harness.hpp"
+#include <persist/testing/crash_harness.hpp>
 #include "support/fs_inspect.hpp"
 #include "support/policy_matrix.hpp"
 
 #include <persist/detail/read_file.hpp>
 #include <persist/durability/no_sync.hpp>
-#include <persist/fs/memory_fs.hpp>
+#include <persist/testing/memory_fs.hpp>
 #include <persist/json_text.hpp>
 
 #include <boost/json/parse.hpp>

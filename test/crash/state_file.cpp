@@ -5,14 +5,14 @@
 // The same crash check catches no_sync.
 #include <persist/store/state_file.hpp>
 
-#include "support/crash_harness.hpp"
+#include <persist/testing/crash_harness.hpp>
 #include "support/fs_inspect.hpp"
 #include "support/sample_session.hpp"
 
 #include <persist/durability/full_sync.hpp>
 #include <persist/durability/no_sync.hpp>
-#include <persist/fs/fault_fs.hpp>
-#include <persist/fs/memory_fs.hpp>
+#include <persist/testing/fault_fs.hpp>
+#include <persist/testing/memory_fs.hpp>
 #include <persist/naming/sibling_temp.hpp>
 
 #include <boost/test/unit_test.hpp>

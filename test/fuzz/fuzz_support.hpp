@@ -5,7 +5,7 @@
 
 #include "support/fs_inspect.hpp"
 
-#include <persist/fs/memory_fs.hpp>
+#include <persist/testing/memory_fs.hpp>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>

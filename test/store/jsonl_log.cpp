@@ -12,7 +12,7 @@
 #include <persist/durability/data_sync.hpp>
 #include <persist/durability/file_sync.hpp>
 #include <persist/durability/no_sync.hpp>
-#include <persist/fs/counting_fs.hpp>
+#include <persist/testing/counting_fs.hpp>
 
 #include <boost/describe/class.hpp>
 #include <boost/json/parse.hpp>

@@ -11,7 +11,7 @@
 #include <persist/detail/utc_time.hpp>
 #include <persist/durability/full_sync.hpp>
 #include <persist/durability/no_sync.hpp>
-#include <persist/fs/counting_fs.hpp>
+#include <persist/testing/counting_fs.hpp>
 #include <persist/naming/sibling_temp.hpp>
 
 #include <boost/json/parse.hpp>

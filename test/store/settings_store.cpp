@@ -11,8 +11,8 @@
 #include "support/stale_temps.hpp"
 
 #include <persist/durability/no_sync.hpp>
-#include <persist/fs/counting_fs.hpp>
-#include <persist/fs/fault_fs.hpp>
+#include <persist/testing/counting_fs.hpp>
+#include <persist/testing/fault_fs.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>

@@ -10,7 +10,7 @@
 #include "support/temp_directory.hpp"
 
 #include <persist/durability/no_sync.hpp>
-#include <persist/fs/fault_fs.hpp>
+#include <persist/testing/fault_fs.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>

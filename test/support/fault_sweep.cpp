@@ -1,7 +1,7 @@
 // The fault sweep of atomic_file::replace (see fault_sweep.hpp).
 #include "support/fault_sweep.hpp"
 
-#include "support/crash_harness.hpp"
+#include <persist/testing/crash_harness.hpp>
 #include "support/fs_inspect.hpp"
 
 #include <boost/test/unit_test.hpp>

@@ -18,8 +18,8 @@
 #define PERSIST_TEST_SUPPORT_FAULT_SWEEP_HPP
 
 #include <persist/atomic_file.hpp>
-#include <persist/fs/fault_fs.hpp>
-#include <persist/fs/memory_fs.hpp>
+#include <persist/testing/fault_fs.hpp>
+#include <persist/testing/memory_fs.hpp>
 #include <persist/naming/temp_dir.hpp>
 
 #include <functional>

@@ -1,11 +1,11 @@
 // Crash checks of atomic_file::replace: workloads of replaces, and the
 // invariant of each durability tier from DESIGN.md's table. No Boost.Test
-// here: persist-bench compiles this (with crash_harness.cpp) to derive its
+// here: persist-bench compiles this (and links persist::testing) to derive its
 // guarantee column; the Boost.Test checks are in replace_crash_checks.hpp.
 #ifndef PERSIST_TEST_SUPPORT_REPLACE_CRASH_HPP
 #define PERSIST_TEST_SUPPORT_REPLACE_CRASH_HPP
 
-#include "support/crash_harness.hpp"
+#include <persist/testing/crash_harness.hpp>
 
 #include <persist/atomic_file.hpp>
 #include <persist/durability/durability_policy.hpp>

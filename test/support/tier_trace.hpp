@@ -5,7 +5,7 @@
 
 #include "support/policy_matrix.hpp"
 
-#include <persist/fs/counting_fs.hpp>
+#include <persist/testing/counting_fs.hpp>
 
 #include <algorithm>
 #include <ostream>

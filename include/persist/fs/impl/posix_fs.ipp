@@ -4,7 +4,7 @@
 
 #include <persist/fs/posix_fs.hpp>
 
-#include <persist/detail/retry.hpp>
+#include <persist/fs/detail/retry.hpp>
 
 #include <dirent.h>
 #include <fcntl.h>

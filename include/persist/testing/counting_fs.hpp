@@ -1,6 +1,6 @@
 // counting_fs: an Fs decorator that records every call.
-#ifndef PERSIST_FS_COUNTING_FS_HPP
-#define PERSIST_FS_COUNTING_FS_HPP
+#ifndef PERSIST_TESTING_COUNTING_FS_HPP
+#define PERSIST_TESTING_COUNTING_FS_HPP
 
 #include <persist/fs/fs_decorator.hpp>
 #include <persist/fs/posix_fs.hpp>

@@ -1,9 +1,9 @@
 // The state behind a memory_fs: inodes in two views, open files, and the
 // list of pending operations that a power cut may lose.
-#ifndef PERSIST_DETAIL_MEMORY_FS_STATE_HPP
-#define PERSIST_DETAIL_MEMORY_FS_STATE_HPP
+#ifndef PERSIST_TESTING_DETAIL_MEMORY_FS_STATE_HPP
+#define PERSIST_TESTING_DETAIL_MEMORY_FS_STATE_HPP
 
-#include <persist/fs/memory_fs.hpp>
+#include <persist/testing/memory_fs.hpp>
 
 #include <condition_variable>
 #include <cstdint>

@@ -1,12 +1,12 @@
 // fault_fs: the conformance test with no fault armed, and every way it
 // makes calls fail.
-#include <persist/fs/fault_fs.hpp>
+#include <persist/testing/fault_fs.hpp>
 
 #include "support/fs_conformance.hpp"
 #include "support/fs_inspect.hpp"
 
-#include <persist/fs/counting_fs.hpp>
-#include <persist/fs/memory_fs.hpp>
+#include <persist/testing/counting_fs.hpp>
+#include <persist/testing/memory_fs.hpp>
 #include <persist/fs/posix_fs.hpp>
 
 #include <boost/test/unit_test.hpp>

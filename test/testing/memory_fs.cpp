@@ -1,5 +1,5 @@
 // memory_fs: the conformance test, and each rule of its crash model.
-#include <persist/fs/memory_fs.hpp>
+#include <persist/testing/memory_fs.hpp>
 
 #include "support/fs_conformance.hpp"
 #include "support/fs_inspect.hpp"

@@ -1,9 +1,9 @@
 // counting_fs: the conformance test, and what it records.
-#include <persist/fs/counting_fs.hpp>
+#include <persist/testing/counting_fs.hpp>
 
 #include "support/fs_conformance.hpp"
 
-#include <persist/fs/memory_fs.hpp>
+#include <persist/testing/memory_fs.hpp>
 
 #include <boost/test/unit_test.hpp>
 

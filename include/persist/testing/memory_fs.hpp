@@ -1,6 +1,6 @@
 // memory_fs: an in-memory filesystem that can lose power.
-#ifndef PERSIST_FS_MEMORY_FS_HPP
-#define PERSIST_FS_MEMORY_FS_HPP
+#ifndef PERSIST_TESTING_MEMORY_FS_HPP
+#define PERSIST_TESTING_MEMORY_FS_HPP
 
 #include <persist/fs/fs_policy.hpp>
 
@@ -279,7 +279,7 @@ static_assert(fs_policy<memory_fs>);
 }  // namespace persist
 
 #if defined(PERSIST_HEADER_ONLY)
-#include <persist/fs/impl/memory_fs.ipp>
+#include <persist/testing/impl/memory_fs.ipp>
 #endif
 
 #endif

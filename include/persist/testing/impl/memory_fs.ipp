@@ -1,12 +1,12 @@
-// Out-of-line definitions for <persist/fs/memory_fs.hpp>.
-#ifndef PERSIST_FS_IMPL_MEMORY_FS_IPP
-#define PERSIST_FS_IMPL_MEMORY_FS_IPP
+// Out-of-line definitions for <persist/testing/memory_fs.hpp>.
+#ifndef PERSIST_TESTING_IMPL_MEMORY_FS_IPP
+#define PERSIST_TESTING_IMPL_MEMORY_FS_IPP
 
-#include <persist/fs/memory_fs.hpp>
+#include <persist/testing/memory_fs.hpp>
 
-#include <persist/detail/impl/memory_fs_crash.ipp>
-#include <persist/detail/impl/memory_fs_state.ipp>
-#include <persist/detail/memory_fs_state.hpp>
+#include <persist/testing/detail/impl/memory_fs_crash.ipp>
+#include <persist/testing/detail/impl/memory_fs_state.ipp>
+#include <persist/testing/detail/memory_fs_state.hpp>
 
 #include <cerrno>
 

@@ -20,17 +20,17 @@
 //
 // Nothing here is a template: workloads and invariants are std::functions,
 // so the harness compiles once however many policy combinations use it.
-#ifndef PERSIST_TEST_SUPPORT_CRASH_HARNESS_HPP
-#define PERSIST_TEST_SUPPORT_CRASH_HARNESS_HPP
+#ifndef PERSIST_TESTING_CRASH_HARNESS_HPP
+#define PERSIST_TESTING_CRASH_HARNESS_HPP
 
-#include <persist/fs/memory_fs.hpp>
+#include <persist/testing/memory_fs.hpp>
 
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace persist::test {
+namespace persist {
 
 /// Where the workload stood when the machine went down.
 struct crash_moment {
@@ -41,7 +41,7 @@ struct crash_moment {
     std::size_t point = 0;        ///< the crash point's number, from 0
 
     /// "during step 2, before rename" or "after step 1 returned OK".
-    std::string describe() const;
+    PERSIST_DECL std::string describe() const;
 };
 
 /// An invariant over a rebooted machine: "" if it holds, else why not.
@@ -71,7 +71,7 @@ struct crash_violation {
     memory_image image;
 
     /// The moment, the reason, how the image came about and its tree.
-    std::string describe() const;
+    PERSIST_DECL std::string describe() const;
 };
 
 struct crash_report {
@@ -85,9 +85,9 @@ struct crash_report {
     std::vector<bool> step_results;           ///< what each step reported
 
     /// "15 crash points, 212 power-loss images (41 distinct), 19 process-crash images".
-    std::string summary() const;
+    PERSIST_DECL std::string summary() const;
     /// The kept violations, described, or "" when there were none.
-    std::string first_violations() const;
+    PERSIST_DECL std::string first_violations() const;
 };
 
 /// Runs the workload once, crashing it at every point; see the top of this
@@ -95,8 +95,12 @@ struct crash_report {
 /// exhaustive_limit, crash() samples: the report lists the seeds, and the
 /// PERSIST_CRASH_SEED environment variable replays one (unless the check
 /// sets a seed itself).
-crash_report run_crash_check(crash_workload const& workload, crash_check const& check);
+PERSIST_DECL crash_report run_crash_check(crash_workload const& workload, crash_check const& check);
 
-}  // namespace persist::test
+}  // namespace persist
+
+#if defined(PERSIST_HEADER_ONLY)
+#include <persist/testing/impl/crash_harness.ipp>
+#endif
 
 #endif

@@ -1,8 +1,8 @@
-// Out-of-line definitions for <persist/fs/fault_fs.hpp>.
-#ifndef PERSIST_FS_IMPL_FAULT_FS_IPP
-#define PERSIST_FS_IMPL_FAULT_FS_IPP
+// Out-of-line definitions for <persist/testing/fault_fs.hpp>.
+#ifndef PERSIST_TESTING_IMPL_FAULT_FS_IPP
+#define PERSIST_TESTING_IMPL_FAULT_FS_IPP
 
-#include <persist/fs/fault_fs.hpp>
+#include <persist/testing/fault_fs.hpp>
 
 namespace persist::detail {
 

@@ -1,9 +1,9 @@
-// Out-of-line definitions for <persist/detail/memory_fs_state.hpp>: paths,
+// Out-of-line definitions for <persist/testing/detail/memory_fs_state.hpp>: paths,
 // inodes and the pending list.
-#ifndef PERSIST_DETAIL_IMPL_MEMORY_FS_STATE_IPP
-#define PERSIST_DETAIL_IMPL_MEMORY_FS_STATE_IPP
+#ifndef PERSIST_TESTING_DETAIL_IMPL_MEMORY_FS_STATE_IPP
+#define PERSIST_TESTING_DETAIL_IMPL_MEMORY_FS_STATE_IPP
 
-#include <persist/detail/memory_fs_state.hpp>
+#include <persist/testing/detail/memory_fs_state.hpp>
 
 #include <unistd.h>
 

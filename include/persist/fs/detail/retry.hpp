@@ -2,8 +2,8 @@
 // out. posix_fs runs them around the real calls; fault_fs runs the same
 // loops around simulated interruptions and short writes, so the tests prove
 // the code that production uses.
-#ifndef PERSIST_DETAIL_RETRY_HPP
-#define PERSIST_DETAIL_RETRY_HPP
+#ifndef PERSIST_FS_DETAIL_RETRY_HPP
+#define PERSIST_FS_DETAIL_RETRY_HPP
 
 #include <persist/error.hpp>
 

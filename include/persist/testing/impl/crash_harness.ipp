@@ -1,11 +1,14 @@
-// The crash-check harness (see crash_harness.hpp).
-#include "support/crash_harness.hpp"
+// Out-of-line definitions for <persist/testing/crash_harness.hpp>.
+#ifndef PERSIST_TESTING_IMPL_CRASH_HARNESS_IPP
+#define PERSIST_TESTING_IMPL_CRASH_HARNESS_IPP
+
+#include <persist/testing/crash_harness.hpp>
 
 #include <cstdlib>
 #include <set>
 
-namespace persist::test {
-namespace {
+namespace persist {
+namespace detail {
 
 class crash_runner {
 public:
@@ -62,9 +65,9 @@ private:
     std::set<std::string> distinct_;
 };
 
-}  // namespace
+}  // namespace detail
 
-std::string crash_moment::describe() const {
+PERSIST_DECL std::string crash_moment::describe() const {
     if (!in_step) {
         if (completed == 0) return "before the first step";
         return "after step " + std::to_string(completed) + " returned " +
@@ -75,12 +78,12 @@ std::string crash_moment::describe() const {
     return text;
 }
 
-std::string crash_violation::describe() const {
+PERSIST_DECL std::string crash_violation::describe() const {
     return std::string(power_loss ? "power loss " : "process crash ") + moment.describe() + ": " +
            why + "\n" + image.how() + "the image:\n" + image.describe();
 }
 
-std::string crash_report::summary() const {
+PERSIST_DECL std::string crash_report::summary() const {
     std::string text = std::to_string(crash_points) + " crash points, " +
                        std::to_string(power_loss_images) + " power-loss images (" +
                        std::to_string(distinct_images) + " distinct), " +
@@ -92,14 +95,15 @@ std::string crash_report::summary() const {
     return text;
 }
 
-std::string crash_report::first_violations() const {
+PERSIST_DECL std::string crash_report::first_violations() const {
     std::string text;
     for (auto const& v : violations)
         text += v.describe() + "\n";
     return text;
 }
 
-crash_report run_crash_check(crash_workload const& workload, crash_check const& given) {
+PERSIST_DECL crash_report run_crash_check(crash_workload const& workload,
+                                          crash_check const& given) {
     crash_check check = given;
     if (char const* seed = std::getenv("PERSIST_CRASH_SEED");
         seed != nullptr && *seed != '\0' && !check.options.seed) {
@@ -110,7 +114,7 @@ crash_report run_crash_check(crash_workload const& workload, crash_check const& 
     if (workload.setup) workload.setup(fs);
     fs.sync_all();
 
-    crash_runner runner(check, report);
+    detail::crash_runner runner(check, report);
     crash_moment moment;
     fs.set_crash_point_observer([&](memory_fs::crash_point const& point) {
         auto at = moment;
@@ -131,4 +135,6 @@ crash_report run_crash_check(crash_workload const& workload, crash_check const& 
     return report;
 }
 
-}  // namespace persist::test
+}  // namespace persist
+
+#endif

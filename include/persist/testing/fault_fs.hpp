@@ -1,8 +1,8 @@
 // fault_fs: an Fs decorator that makes chosen calls fail.
-#ifndef PERSIST_FS_FAULT_FS_HPP
-#define PERSIST_FS_FAULT_FS_HPP
+#ifndef PERSIST_TESTING_FAULT_FS_HPP
+#define PERSIST_TESTING_FAULT_FS_HPP
 
-#include <persist/detail/retry.hpp>
+#include <persist/fs/detail/retry.hpp>
 #include <persist/fs/fs_decorator.hpp>
 
 #include <array>
@@ -204,7 +204,7 @@ io_result<void> fault_fs<Inner>::sync(fs_op op, handle h) {
 }  // namespace persist
 
 #if defined(PERSIST_HEADER_ONLY)
-#include <persist/fs/impl/fault_fs.ipp>
+#include <persist/testing/impl/fault_fs.ipp>
 #endif
 
 #endif

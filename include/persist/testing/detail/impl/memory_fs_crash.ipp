@@ -1,11 +1,11 @@
-// Out-of-line definitions for <persist/detail/memory_fs_state.hpp> and the
-// crash-model members of <persist/fs/memory_fs.hpp>: which pending
+// Out-of-line definitions for <persist/testing/detail/memory_fs_state.hpp> and the
+// crash-model members of <persist/testing/memory_fs.hpp>: which pending
 // operations may reach the disk together, how they land, and the images
 // that result.
-#ifndef PERSIST_DETAIL_IMPL_MEMORY_FS_CRASH_IPP
-#define PERSIST_DETAIL_IMPL_MEMORY_FS_CRASH_IPP
+#ifndef PERSIST_TESTING_DETAIL_IMPL_MEMORY_FS_CRASH_IPP
+#define PERSIST_TESTING_DETAIL_IMPL_MEMORY_FS_CRASH_IPP
 
-#include <persist/detail/memory_fs_state.hpp>
+#include <persist/testing/detail/memory_fs_state.hpp>
 
 #include <algorithm>
 #include <cstdio>

@@ -1,0 +1,14 @@
+// Include this in exactly one translation unit to compile persist::testing's
+// out-of-line code (src/testing.cpp does), as <persist/src.hpp> is for the
+// library; with PERSIST_HEADER_ONLY defined the headers include it
+// themselves and no library is needed.
+#ifndef PERSIST_TESTING_SRC_HPP
+#define PERSIST_TESTING_SRC_HPP
+
+#include <persist/detail/config.hpp>
+
+#include <persist/testing/impl/crash_harness.ipp>
+#include <persist/testing/impl/fault_fs.ipp>
+#include <persist/testing/impl/memory_fs.ipp>
+
+#endif
