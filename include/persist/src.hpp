@@ -16,6 +16,7 @@
 #include <persist/impl/error.ipp>
 #include <persist/impl/json_pointer.ipp>
 #include <persist/impl/json_text.ipp>
+#include <persist/impl/sweep.ipp>
 #include <persist/store/impl/state_file.ipp>
 #include <persist/store/impl/state_migration.ipp>
 

@@ -3,9 +3,10 @@
 #ifndef PERSIST_SWEEP_HPP
 #define PERSIST_SWEEP_HPP
 
+#include <persist/detail/config.hpp>
 #include <persist/detail/naming_steps.hpp>
 #include <persist/detail/temp_name.hpp>
-#include <persist/fs/posix_fs.hpp>
+#include <persist/fs/fs_policy.hpp>
 
 #include <signal.h>
 
@@ -82,12 +83,10 @@ result<sweep_report> sweep_stale_temps(Fs& fs, std::filesystem::path const& dir,
     return report;
 }
 
-/// The same on the real filesystem.
-inline result<sweep_report> sweep_stale_temps(std::filesystem::path const& dir,
-                                              sweep_options options = {}) {
-    posix_fs fs;
-    return sweep_stale_temps(fs, dir, options);
-}
+/// The same on the real filesystem (posix_fs, in impl/sweep.ipp: this
+/// header depends on no Fs model).
+PERSIST_DECL result<sweep_report> sweep_stale_temps(std::filesystem::path const& dir,
+                                                    sweep_options options = {});
 
 /// What a store does about stale temps when it opens: basic_jsonl_log::open
 /// and the basic_settings_store and basic_state_file constructors.
@@ -103,8 +102,9 @@ struct open_sweep_options {
 /// Sweeps the directories where af's naming policy leaves named temps for
 /// target: target's directory (sibling_temp's temps; anonymous_temp's where
 /// O_TMPFILE is unsupported and it falls back to named temps; temp_dir's
-/// copy when its directory is on another device), and a temp_dir's own
-/// directory. Goes through af's Fs, so it works on memory_fs too.
+/// copy when its directory is on another device), and the naming policy's
+/// temp_directory(target) if that is another one (temp_dir's). Goes through
+/// af's Fs, so it works on memory_fs too.
 ///
 /// Best effort, never an error: a directory that cannot be listed (missing
 /// yet) or a temp that cannot be removed is left as it is, and the next
@@ -123,17 +123,17 @@ std::size_t sweep_stale_temps_for(AtomicFile const& af, std::filesystem::path co
         };
         auto const target_dir = detail::directory_of(target);
         sweep_one(target_dir);
-        if constexpr (requires(typename AtomicFile::naming_type const& naming) {
-                          { naming.directory() } -> std::convertible_to<std::filesystem::path>;
-                      }) {
-            auto const& temp_directory = af.naming().directory();
-            if (temp_directory != target_dir) sweep_one(temp_directory);
-        }
+        auto const temp_directory = af.naming().temp_directory(target);
+        if (temp_directory != target_dir) sweep_one(temp_directory);
     } catch (...) {  // std::bad_alloc: a sweep is never worth failing an open
     }
     return removed;
 }
 
 }  // namespace persist
+
+#if defined(PERSIST_HEADER_ONLY)
+#include <persist/impl/sweep.ipp>
+#endif
 
 #endif

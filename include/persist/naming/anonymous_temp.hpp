@@ -21,6 +21,11 @@ namespace persist {
 struct anonymous_temp {
     static constexpr std::string_view name = "anonymous_temp";
 
+    /// Where its named fallback goes; an O_TMPFILE temp leaves nothing.
+    std::filesystem::path temp_directory(std::filesystem::path const& target) const {
+        return detail::directory_of(target);
+    }
+
     template <class Fs>
     naming_result<temp_file<Fs>> create(Fs& fs, std::filesystem::path const& target) const {
         auto const dir = detail::directory_of(target);

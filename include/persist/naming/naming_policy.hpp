@@ -3,7 +3,6 @@
 #ifndef PERSIST_NAMING_NAMING_POLICY_HPP
 #define PERSIST_NAMING_NAMING_POLICY_HPP
 
-#include <persist/durability/no_sync.hpp>
 #include <persist/fs/fs_policy.hpp>
 
 #include <concepts>
@@ -30,6 +29,15 @@ struct naming_failure {
 template <class T>
 using naming_result = boost::system::result<T, naming_failure>;
 
+namespace detail {
+
+/// Stands for any durability tier where naming_policy checks commit<D>: a
+/// naming policy takes whatever tier it is given, so the concept names none
+/// (and naming/ needs no durability model).
+struct any_durability {};
+
+}  // namespace detail
+
 /// A type N models naming_policy<Fs> if:
 ///  1. n.create(fs, target) creates a new, empty, writable temporary file
 ///     with mode 0600 that no other process or thread can have opened, and
@@ -45,14 +53,20 @@ using naming_result = boost::system::result<T, naming_failure>;
 ///     t.path names the only file left to clean up, if any.
 ///  4. A failure names its stage (create_temp, rename, or the copy's
 ///     write_temp / sync_temp) and the file involved.
-///  5. N::name is a short stable name ("sibling_temp") for reports.
-///  6. N is copyable and const-callable from several threads at once.
+///  5. n.temp_directory(target) is the directory where create(fs, target)
+///     puts a named temp, so sweep_stale_temps_for knows where a crash may
+///     have left one (a commit's cross-device copy goes next to target).
+///  6. N::name is a short stable name ("sibling_temp") for reports.
+///  7. N is copyable and const-callable from several threads at once.
 template <class N, class Fs>
 concept naming_policy = fs_policy<Fs> && std::copy_constructible<N> &&
     requires(N const& n, Fs& fs, temp_file<Fs>& t, std::filesystem::path const& target) {
     { n.create(fs, target) } -> std::same_as<naming_result<temp_file<Fs>>>;
     { n.publish(fs, t, target) } -> std::same_as<naming_result<void>>;
-    { n.template commit<no_sync>(fs, t, target) } -> std::same_as<naming_result<void>>;
+    {
+        n.template commit<detail::any_durability>(fs, t, target)
+        } -> std::same_as<naming_result<void>>;
+    { n.temp_directory(target) } -> std::same_as<std::filesystem::path>;
     { N::name } -> std::convertible_to<std::string_view>;
 };
 

@@ -18,6 +18,10 @@ namespace persist {
 struct sibling_temp {
     static constexpr std::string_view name = "sibling_temp";
 
+    std::filesystem::path temp_directory(std::filesystem::path const& target) const {
+        return detail::directory_of(target);
+    }
+
     template <class Fs>
     naming_result<temp_file<Fs>> create(Fs& fs, std::filesystem::path const& target) const {
         return detail::create_named_temp(fs, detail::directory_text_of(target), target);

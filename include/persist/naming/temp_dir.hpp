@@ -31,6 +31,7 @@ public:
     explicit temp_dir(std::filesystem::path directory) : directory_(std::move(directory)) {}
 
     std::filesystem::path const& directory() const noexcept { return directory_; }
+    std::filesystem::path temp_directory(std::filesystem::path const&) const { return directory_; }
 
     template <class Fs>
     naming_result<temp_file<Fs>> create(Fs& fs, std::filesystem::path const& target) const {
