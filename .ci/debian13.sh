@@ -236,7 +236,8 @@ d13_check_deb() {
     deb=$(cd "$PERSIST_ROOT/build/debian13-$D13_DEB_BUILD" && ls persist-dev_*.deb)
     echo "package: $deb"
     d13_remove_root "$work"
-    trap 'd13_unmount_all; d13_remove_root "$work"' EXIT
+    # shellcheck disable=SC2064  # $work is expanded now: the trap runs after return
+    trap "d13_unmount_all; d13_remove_root '$work'" EXIT
     mkdir -p "$work/upper" "$work/work" "$root"
     d13_mount -t overlay overlay \
         -o "lowerdir=$base,upperdir=$work/upper,workdir=$work/work" "$root"
