@@ -3,8 +3,9 @@
 
 PERSIST_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# Boost must be exactly 1.81: always the versioned packages. The unversioned
-# libboost-*-dev (1.74 on Debian 12) conflict with them.
+# Debian 12's primary build uses Boost 1.81, persist's minimum: always the
+# versioned packages. The unversioned libboost-*-dev (1.74 on Debian 12) are
+# too old and conflict with them. debootstrap makes the debian13 stage's roots.
 PERSIST_PACKAGES=(
     libboost1.81-dev
     libboost-json1.81-dev
@@ -20,6 +21,7 @@ PERSIST_PACKAGES=(
     python3
     strace
     git
+    debootstrap
 )
 
 log() {

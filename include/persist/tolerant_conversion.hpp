@@ -2,10 +2,12 @@
 // default, an unknown field is ignored, and a field of the wrong type is an
 // error that names it ("state.window.width: expected number").
 //
-// Boost.JSON 1.81 converts a BOOST_DESCRIBE_STRUCT type too, but it rejects
-// a document with a missing or an extra field. A state file written by last
+// Boost.JSON converts a BOOST_DESCRIBE_STRUCT type too, by rules that changed
+// between versions: 1.81 rejects a document with a missing or an extra field,
+// 1.83 accepts a missing std::optional one, 1.88 also ignores an extra one,
+// and each rejects any other missing field. A state file written by last
 // month's program, or read by it after a downgrade, has exactly those, so
-// persist converts described structs itself.
+// persist converts described structs itself, the same on every version.
 #ifndef PERSIST_TOLERANT_CONVERSION_HPP
 #define PERSIST_TOLERANT_CONVERSION_HPP
 

@@ -85,7 +85,7 @@ auto basic_state_file<T, AtomicFile>::read_document(std::filesystem::path const&
     file_read read;
     auto bytes = with_backup_.read(path, owner);
     if (!bytes) {
-        auto const& cause = bytes.error().code();
+        auto const cause = bytes.error().code();  // error() returns a copy
         if (cause == std::errc::no_such_file_or_directory) return read;
         if (owner == name_owner::persist && detail::refused_at_owned_name(cause)) {
             // Not ours: unusable, as a corrupt backup is (README, "Security").
