@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace persist {
 
@@ -45,6 +46,22 @@ struct atomic_file_options {
     bool create_parents = true;
 };
 
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+class atomic_file;
+
+namespace detail {
+template <class T>
+inline constexpr bool is_atomic_file = false;
+template <class Fs, class Durability, class Naming>
+inline constexpr bool is_atomic_file<atomic_file<Fs, Durability, Naming>> = true;
+}  // namespace detail
+
+/// A type A models atomic_file_type if it is atomic_file<Fs, Durability,
+/// Naming> for some policies: what every store is built on. A store reaches
+/// its policies through A::fs_type, A::durability_type and A::naming_type.
+template <class A>
+concept atomic_file_type = detail::is_atomic_file<std::remove_cv_t<A>>;
+
 /// Replaces files all-or-nothing: readers and crashes see the old content or
 /// the new, whole, never a mix. Fs says how bytes reach the OS, Durability
 /// when they are forced to disk (and so what survives a power cut), and
@@ -62,6 +79,12 @@ public:
 
     explicit atomic_file(Fs fs = Fs{}, atomic_file_options options = {}, Naming naming = Naming{})
         : fs_(std::move(fs)), options_(options), naming_(std::move(naming)) {}
+
+    /// Default-constructed Fs and Naming with these options. Not explicit, so
+    /// that a store's last argument can be just its atomic_file_options:
+    /// `settings_store(g, l, {}, atomic_file_options{.keep_backup = true})`.
+    atomic_file(atomic_file_options options)  // NOLINT(google-explicit-constructor)
+        : atomic_file(Fs{}, options) {}
 
     /// Replaces the content of target with bytes.
     ///
@@ -83,6 +106,10 @@ public:
                                        std::string_view bytes) const;
     [[nodiscard]] result<void> replace(std::filesystem::path const& target,
                                        std::span<std::byte const> bytes) const;
+    /// As replace(target, bytes), with options in place of options() for
+    /// this one call (a store that must skip the backup step once).
+    [[nodiscard]] result<void> replace(std::filesystem::path const& target, std::string_view bytes,
+                                       atomic_file_options const& options) const;
 
     /// Like replace(), but the content is streamed: writer(sink&) is called
     /// once and may write any number of pieces of any size. If the writer
@@ -112,12 +139,25 @@ public:
 
 private:
     struct resolved_target;
+    using handle = typename Fs::handle;
 
-    result<resolved_target> prepare(std::filesystem::path const& target) const;
+    // The steps of replace_with, in order, each with the call's options.
+    template <class Writer>
+    result<void> replace_using(atomic_file_options const& options,
+                               std::filesystem::path const& target, Writer&& writer) const;
+    result<resolved_target> prepare(std::filesystem::path const& target,
+                                    atomic_file_options const& options) const;
+    template <class Writer>
+    std::error_code write_content(handle temp, Writer& writer) const;
+    io_result<void> set_metadata(handle temp, std::optional<file_status> const& existing,
+                                 atomic_file_options const& options) const;
+    result<void> switch_in(temp_file<Fs>& temp, resolved_target const& resolved,
+                           atomic_file_options const& options) const;
     result<void> keep_backup(std::filesystem::path const& target) const;
     io_result<void> copy_for_backup(std::filesystem::path const& target,
                                     std::filesystem::path const& copy) const;
-    mode_t final_mode(std::optional<file_status> const& existing) const;
+    mode_t final_mode(std::optional<file_status> const& existing,
+                      atomic_file_options const& options) const;
 
     mutable Fs fs_;
     atomic_file_options options_;

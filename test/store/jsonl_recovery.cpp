@@ -198,7 +198,7 @@ BOOST_AUTO_TEST_CASE(a_taken_quarantine_name_gets_a_number) {
         auto report = recover_jsonl(quick_file{}, log).value();
         if (detail::format_utc_time_for_file_name(detail::utc_now()) != stamp)
             continue;  // the second ticked over; again
-        BOOST_TEST(report.quarantine_path == taken + "-2");
+        BOOST_TEST(report.quarantine_path == taken + "-1");
         BOOST_TEST(read_file(taken) == "earlier");
         BOOST_TEST(read_file(report.quarantine_path) == "{\"torn");
         return;

@@ -3,17 +3,10 @@
 #define PERSIST_DETAIL_FILE_LOCK_HPP
 
 #include <persist/detail/owned_name.hpp>
+#include <persist/detail/path_text.hpp>
 #include <persist/detail/unique_handle.hpp>
 
 namespace persist::detail {
-
-/// `<file>.lock`: the lock file next to file. It is never removed, because
-/// removing a lock file races with a process that just opened it.
-inline std::filesystem::path lock_path_of(std::filesystem::path const& file) {
-    auto lock = file;
-    lock += ".lock";
-    return lock;
-}
 
 /// Blocks until this handle holds the exclusive advisory lock on
 /// `<file>.lock`; the lock is released when the returned handle is closed

@@ -2,51 +2,19 @@
 #ifndef PERSIST_DETAIL_NAMING_STEPS_HPP
 #define PERSIST_DETAIL_NAMING_STEPS_HPP
 
+#include <persist/detail/path_text.hpp>
 #include <persist/detail/temp_name.hpp>
+#include <persist/detail/unique_handle.hpp>
 #include <persist/naming/naming_policy.hpp>
 
+#include <array>
 #include <cerrno>
+#include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
 namespace persist::detail {
-
-/// The text of the directory that holds p: its parent, or "." for a bare
-/// file name. The same as p.parent_path() (then "." for empty), read off
-/// p's text without going through its components: a replace needs it on
-/// every call. A view into p (or a literal).
-inline std::string_view directory_text_of(std::filesystem::path const& p) noexcept {
-    std::string_view const text = p.native();
-    if (!text.empty() && text.find_first_not_of('/') == std::string_view::npos)
-        return text;  // a root
-    auto const slash = text.find_last_of('/');
-    if (slash == std::string_view::npos) return ".";
-    auto const last = text.find_last_not_of('/', slash);
-    if (last == std::string_view::npos) return text.substr(0, 1);  // "/name": the root
-    return text.substr(0, last + 1);
-}
-
-/// The directory that holds p, as a path (see directory_text_of).
-inline std::filesystem::path directory_of(std::filesystem::path const& p) {
-    return std::filesystem::path(directory_text_of(p));
-}
-
-/// p's last component as text: p.filename().native() without building a path.
-inline std::string_view file_name_of(std::filesystem::path const& p) noexcept {
-    std::string_view const text = p.native();
-    auto const slash = text.find_last_of('/');
-    return slash == std::string_view::npos ? text : text.substr(slash + 1);
-}
-
-/// dir / name for a relative name without a separator, parsed once.
-inline std::filesystem::path path_in(std::string_view dir, std::string_view name) {
-    std::string text;
-    text.reserve(dir.size() + 1 + name.size());
-    text = dir;
-    if (!text.empty() && text.back() != '/') text += '/';
-    text += name;
-    return std::filesystem::path(std::move(text));
-}
 
 /// How often a fresh random name is tried when the previous one exists.
 /// A collision of 64 random bits means someone planted the name (or a link
@@ -84,6 +52,35 @@ naming_result<void> link_anonymous_temp(Fs& fs, temp_file<Fs>& t, std::string_vi
         if (cause != std::errc::file_exists) break;
     }
     return naming_failure{stage::rename, cause, std::filesystem::path(dir)};
+}
+
+/// Copies source (from its current offset to its end) into the new file
+/// dest, gives dest source's mode, syncs it under Durability and closes it:
+/// the steps of a temp's content, for a copy (temp_dir across devices,
+/// keep_backup where link(2) is not supported). dest_path is only for the
+/// failure, which names the step that failed.
+template <class Durability, class Fs>
+naming_result<void> copy_into(Fs& fs, typename Fs::handle source, unique_handle<Fs>& dest,
+                              std::filesystem::path const& dest_path) {
+    auto fail = [&](stage where, std::error_code cause) -> naming_result<void> {
+        return naming_failure{where, cause, dest_path};
+    };
+    std::array<std::byte, 64 * 1024> buffer;
+    for (;;) {
+        auto got = fs.read(source, buffer);
+        if (!got) return fail(stage::write_temp, got.error());
+        if (*got == 0) break;
+        if (auto put = fs.write(dest.get(), std::span(buffer.data(), *got)); !put)
+            return fail(stage::write_temp, put.error());
+    }
+    auto const status = fs.stat(source);
+    if (!status) return fail(stage::set_metadata, status.error());
+    if (auto moded = fs.set_mode(dest.get(), status->mode); !moded)
+        return fail(stage::set_metadata, moded.error());
+    if (auto synced = Durability::sync_file(fs, dest.get()); !synced)
+        return fail(stage::sync_temp, synced.error());
+    if (auto closed = dest.close(); !closed) return fail(stage::write_temp, closed.error());
+    return {};
 }
 
 /// rename(t.path, target); on success t has no name left to clean up.

@@ -34,10 +34,6 @@ PERSIST_DECL result<state_document> parse_state_document(std::string_view text,
 PERSIST_DECL std::string format_state_document(std::uint64_t version, std::chrono::sys_seconds time,
                                                boost::json::value state);
 
-/// ".corrupt-20261121T214003Z", then ".corrupt-20261121T214003Z-1", ... for
-/// counter 1, 2, ... (ISO 8601's basic format: no ':' in a file name).
-PERSIST_DECL std::string quarantine_suffix(std::chrono::sys_seconds time, unsigned counter);
-
 }  // namespace persist::detail
 
 #if defined(PERSIST_HEADER_ONLY)

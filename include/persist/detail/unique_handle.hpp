@@ -18,15 +18,19 @@ public:
     unique_handle(unique_handle&& other) noexcept
         : fs_(other.fs_), handle_(other.handle_), open_(std::exchange(other.open_, false)) {}
     unique_handle& operator=(unique_handle&&) = delete;
-    ~unique_handle() {
-        if (open_) (void)fs_->close(handle_);
-    }
+    ~unique_handle() { reset(); }
 
     typename Fs::handle get() const noexcept { return handle_; }
 
+    /// Closes the handle, reporting the error. REQUIRES: still open.
     io_result<void> close() {
         open_ = false;
         return fs_->close(handle_);
+    }
+
+    /// Closes the handle if it is still open, ignoring the error.
+    void reset() noexcept {
+        if (open_) (void)close();
     }
 
 private:

@@ -3,6 +3,7 @@
 #define PERSIST_IMPL_ATOMIC_FILE_HPP
 
 #include <persist/detail/create_parents.hpp>
+#include <persist/detail/link_support.hpp>
 #include <persist/detail/naming_steps.hpp>
 #include <persist/detail/read_file.hpp>
 #include <persist/detail/validate_path.hpp>
@@ -18,29 +19,27 @@ namespace persist {
 namespace detail {
 
 /// Owns the temporary file of one replace: on every way out that did not
-/// commit it (an error or an exception), closes its handle and removes it.
+/// commit it (an error or an exception), closes its handle and then removes
+/// it (closed first, as Windows needs).
 template <class Fs>
 class temp_guard {
 public:
-    temp_guard(Fs& fs, temp_file<Fs> temp) : fs_(fs), temp_(std::move(temp)) {}
+    temp_guard(Fs& fs, temp_file<Fs> temp)
+        : fs_(fs), handle_(fs, temp.handle), temp_(std::move(temp)) {}
     temp_guard(temp_guard const&) = delete;
     temp_guard& operator=(temp_guard const&) = delete;
     ~temp_guard() {
-        if (open_) (void)fs_.close(temp_.handle);
+        handle_.reset();
         if (!temp_.path.empty()) (void)fs_.unlink(temp_.path);
     }
 
     temp_file<Fs>& file() noexcept { return temp_; }
-
-    io_result<void> close() {
-        open_ = false;
-        return fs_.close(temp_.handle);
-    }
+    io_result<void> close() { return handle_.close(); }
 
 private:
     Fs& fs_;
+    unique_handle<Fs> handle_;
     temp_file<Fs> temp_;
-    bool open_ = true;
 };
 
 /// replace()'s writer: the whole content at once. replace_with writes it
@@ -50,23 +49,7 @@ struct whole_content {
     void operator()(sink& out) const { out.write(bytes); }
 };
 
-/// Whether link(2) failed because the filesystem or the file cannot have
-/// another link, rather than because of an I/O or permission problem: FAT
-/// and many FUSE filesystems answer EPERM, others EOPNOTSUPP or ENOSYS; a
-/// file at its link limit answers EMLINK.
-inline bool link_is_unsupported(std::error_code const& code) noexcept {
-    return code == std::errc::operation_not_permitted ||
-           code == std::errc::operation_not_supported || code == std::errc::not_supported ||
-           code == std::errc::function_not_supported || code == std::errc::too_many_links;
-}
-
 inline constexpr int max_symlink_depth = 40;  // Linux's own limit (ELOOP)
-
-inline std::filesystem::path backup_path_of(std::filesystem::path const& target) {
-    auto backup = target;
-    backup += ".bak";
-    return backup;
-}
 
 }  // namespace detail
 
@@ -83,13 +66,14 @@ struct atomic_file<Fs, Durability, Naming>::resolved_target {
 };
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
-auto atomic_file<Fs, Durability, Naming>::prepare(std::filesystem::path const& target) const
+auto atomic_file<Fs, Durability, Naming>::prepare(std::filesystem::path const& target,
+                                                  atomic_file_options const& options) const
     -> result<resolved_target> {
     if (auto valid = detail::validate_file_path(target); !valid) return valid.error();
     resolved_target resolved{&target, {}, std::nullopt};
     auto status = fs_.lstat(target);
     for (int depth = 0;
-         status && status->kind == file_kind::symlink && options_.symlinks == symlink_mode::follow;
+         status && status->kind == file_kind::symlink && options.symlinks == symlink_mode::follow;
          ++depth) {
         if (depth == detail::max_symlink_depth) {
             return error(stage::validate,
@@ -119,7 +103,7 @@ auto atomic_file<Fs, Durability, Naming>::prepare(std::filesystem::path const& t
         return error(stage::read, status.error(), target, resolved.path(),
                      "cannot inspect the target");
     }
-    if (options_.create_parents) {
+    if (options.create_parents) {
         auto created =
             detail::create_parents<Durability>(fs_, target, detail::directory_of(resolved.path()));
         if (!created) return created.error();
@@ -158,39 +142,100 @@ result<void> atomic_file<Fs, Durability, Naming>::keep_backup(
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
 io_result<void> atomic_file<Fs, Durability, Naming>::copy_for_backup(
     std::filesystem::path const& target, std::filesystem::path const& copy) const {
-    file_status status;
-    auto content = detail::read_whole_file(fs_, target, &status);
-    if (!content) return content.error();
+    auto opened = fs_.open_read(target);
+    if (!opened) return opened.error();
+    detail::unique_handle<Fs> source(fs_, *opened);
     auto created = fs_.create_exclusive(copy, 0600);
     if (!created) return created.error();
     detail::unique_handle<Fs> file(fs_, *created);
-    if (auto written = fs_.write(file.get(), std::as_bytes(std::span(*content))); !written)
-        return written;
-    if (auto moded = fs_.set_mode(file.get(), status.mode); !moded) return moded;
-    if (auto synced = Durability::sync_file(fs_, file.get()); !synced) return synced;
-    return file.close();
+    auto copied = detail::copy_into<Durability>(fs_, source.get(), file, copy);
+    if (!copied) return copied.error().cause;
+    return {};
 }
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
-mode_t atomic_file<Fs, Durability, Naming>::final_mode(
-    std::optional<file_status> const& existing) const {
-    if (existing && options_.keep_mode) return existing->mode;
-    if (options_.new_file_mode) return *options_.new_file_mode;
+mode_t atomic_file<Fs, Durability, Naming>::final_mode(std::optional<file_status> const& existing,
+                                                       atomic_file_options const& options) const {
+    if (existing && options.keep_mode) return existing->mode;
+    if (options.new_file_mode) return *options.new_file_mode;
     return 0666 & ~fs_.umask();
 }
 
-// clang-format 14 joins a requires-clause to the declaration after it.
-// clang-format off
+// 1. Content: the whole bytes straight to the temp file, or a writer through
+// a sink. Returns the writer's refusal or the first write error.
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
 template <class Writer>
-    requires std::invocable<Writer&, sink&>
-result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::path const& target,
-                                                               Writer&& writer) const {
-    // clang-format on
-    auto prepared = prepare(target);
+std::error_code atomic_file<Fs, Durability, Naming>::write_content(handle temp,
+                                                                   Writer& writer) const {
+    if constexpr (std::is_same_v<std::remove_cvref_t<Writer>, detail::whole_content>) {
+        if (writer.bytes.empty()) return {};
+        auto written = fs_.write(temp, writer.bytes);
+        return written ? std::error_code() : written.error();
+    } else {
+        struct write_context {
+            Fs* fs;
+            handle file;
+        } context{&fs_, temp};
+        sink out(
+            [](void* c, std::span<std::byte const> bytes) -> std::error_code {
+                auto* w = static_cast<write_context*>(c);
+                auto written = w->fs->write(w->file, bytes);
+                return written ? std::error_code() : written.error();
+            },
+            &context);
+        if constexpr (std::is_convertible_v<std::invoke_result_t<Writer&, sink&>,
+                                            std::error_code>) {
+            if (std::error_code const refused = std::invoke(writer, out)) return refused;
+        } else {
+            std::invoke(writer, out);
+        }
+        return out.flush();
+    }
+}
+
+// 2. Metadata, before the sync, so that file_sync makes it durable too. The
+// mode is always set: the temp was created 0600 & ~umask, which is not 0600
+// under a umask such as 0222. A chown the process may not make is skipped.
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+io_result<void> atomic_file<Fs, Durability, Naming>::set_metadata(
+    handle temp, std::optional<file_status> const& existing,
+    atomic_file_options const& options) const {
+    if (auto set = fs_.set_mode(temp, final_mode(existing, options)); !set) return set;
+    if (existing && options.keep_owner &&
+        (existing->owner != ::geteuid() || existing->group != ::getegid())) {
+        auto owned = fs_.set_owner(temp, existing->owner, existing->group);
+        if (!owned && owned.error() != std::errc::operation_not_permitted) return owned;
+    }
+    return {};
+}
+
+// 4. The switch: backup, rename, directory sync.
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+result<void> atomic_file<Fs, Durability, Naming>::switch_in(
+    temp_file<Fs>& temp, resolved_target const& resolved,
+    atomic_file_options const& options) const {
+    auto const& path = resolved.path();
+    if (resolved.existing && options.keep_backup) {
+        if (auto kept = keep_backup(path); !kept) return kept.error();
+    }
+    if (auto committed = naming_.template commit<Durability>(fs_, temp, path); !committed) {
+        auto const& f = committed.error();
+        return error(f.stage, f.cause, *resolved.target, f.path);
+    }
+    auto const dir = detail::directory_of(path);
+    if (auto synced = Durability::sync_directory(fs_, dir); !synced)
+        return error(stage::sync_directory, synced.error(), *resolved.target, dir);
+    return {};
+}
+
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+template <class Writer>
+result<void> atomic_file<Fs, Durability, Naming>::replace_using(atomic_file_options const& options,
+                                                                std::filesystem::path const& target,
+                                                                Writer&& writer) const {
+    auto prepared = prepare(target, options);
     if (!prepared) return prepared.error();
-    auto const& path = prepared->path();  // not a structured binding: clang 14 cannot capture those
-    auto const& existing = prepared->existing;
+    auto const& path = prepared->path();
     auto fail = [&](stage where, std::error_code cause,
                     std::filesystem::path const& other) -> result<void> {
         return error(where, cause, target, other);
@@ -203,76 +248,45 @@ result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::
     auto const temp_name = [&] {
         return temp.file().path.empty() ? detail::directory_of(path) : temp.file().path;
     };
-
-    // 1. Content.
-    if constexpr (std::is_same_v<std::remove_cvref_t<Writer>, detail::whole_content>) {
-        if (!writer.bytes.empty()) {
-            if (auto written = fs_.write(temp.file().handle, writer.bytes); !written) {
-                return fail(stage::write_temp, written.error(), temp_name());
-            }
-        }
-    } else {
-        struct write_context {
-            Fs* fs;
-            typename Fs::handle handle;
-        } context{&fs_, temp.file().handle};
-        sink out(
-            [](void* c, std::span<std::byte const> bytes) -> std::error_code {
-                auto* w = static_cast<write_context*>(c);
-                auto written = w->fs->write(w->handle, bytes);
-                return written ? std::error_code() : written.error();
-            },
-            &context);
-        if constexpr (std::is_convertible_v<std::invoke_result_t<Writer&, sink&>,
-                                            std::error_code>) {
-            if (std::error_code const refused = std::invoke(writer, out))
-                return fail(stage::write_temp, refused, temp_name());
-        } else {
-            std::invoke(writer, out);
-        }
-        if (auto const failed = out.flush()) return fail(stage::write_temp, failed, temp_name());
-    }
-
-    // 2. Metadata, before the sync, so that file_sync makes it durable too.
-    // The mode is always set: the temp was created 0600 & ~umask, which is
-    // not 0600 under a umask such as 0222.
-    auto& handle = temp.file().handle;
-    if (auto set = fs_.set_mode(handle, final_mode(existing)); !set) {
+    auto const file = temp.file().handle;
+    if (auto const failed = write_content(file, writer))
+        return fail(stage::write_temp, failed, temp_name());
+    if (auto set = set_metadata(file, prepared->existing, options); !set)
         return fail(stage::set_metadata, set.error(), temp_name());
-    }
-    if (existing && options_.keep_owner &&
-        (existing->owner != ::geteuid() || existing->group != ::getegid())) {
-        auto owned = fs_.set_owner(handle, existing->owner, existing->group);
-        if (!owned && owned.error() != std::errc::operation_not_permitted) {
-            return fail(stage::set_metadata, owned.error(), temp_name());
-        }
-    }
-
     // 3. Durability of the content, then a name for an anonymous temp.
-    if (auto synced = Durability::sync_file(fs_, handle); !synced)
+    if (auto synced = Durability::sync_file(fs_, file); !synced)
         return fail(stage::sync_temp, synced.error(), temp_name());
     if (auto published = naming_.publish(fs_, temp.file(), path); !published)
         return fail_naming(published.error());
     if (auto closed = temp.close(); !closed)
         return fail(stage::write_temp, closed.error(), temp_name());
+    return switch_in(temp.file(), *prepared, options);
+}
 
-    // 4. The switch: backup, rename, directory sync.
-    if (existing && options_.keep_backup) {
-        if (auto kept = keep_backup(path); !kept) return kept.error();
-    }
-    if (auto committed = naming_.template commit<Durability>(fs_, temp.file(), path); !committed) {
-        return fail_naming(committed.error());
-    }
-    auto const dir = detail::directory_of(path);
-    if (auto synced = Durability::sync_directory(fs_, dir); !synced)
-        return fail(stage::sync_directory, synced.error(), dir);
-    return {};
+// clang-format 14 joins a requires-clause to the declaration after it.
+// clang-format off
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+template <class Writer>
+    requires std::invocable<Writer&, sink&>
+result<void> atomic_file<Fs, Durability, Naming>::replace_with(std::filesystem::path const& target,
+                                                               Writer&& writer) const {
+    // clang-format on
+    return replace_using(options_, target, std::forward<Writer>(writer));
 }
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
 result<void> atomic_file<Fs, Durability, Naming>::replace(std::filesystem::path const& target,
                                                           std::span<std::byte const> bytes) const {
-    return replace_with(target, detail::whole_content{bytes});
+    return replace_using(options_, target, detail::whole_content{bytes});
+}
+
+template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
+result<void> atomic_file<Fs, Durability, Naming>::replace(
+    std::filesystem::path const& target, std::string_view bytes,
+    atomic_file_options const& options) const {
+    return replace_using(
+        options, target,
+        detail::whole_content{std::as_bytes(std::span(bytes.data(), bytes.size()))});
 }
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>

@@ -5,7 +5,6 @@
 #include <persist/detail/naming_steps.hpp>
 #include <persist/detail/unique_handle.hpp>
 
-#include <array>
 #include <cstdlib>
 
 namespace persist {
@@ -70,29 +69,12 @@ private:
         if (!created) return created.error();
         temp_file<Fs> copy = std::move(*created);
         detail::unique_handle<Fs> sink(fs, copy.handle);
-        auto fail = [&](stage where, std::error_code cause) -> naming_result<void> {
+        auto copied = detail::copy_into<Durability>(fs, source.get(), sink, copy.path);
+        if (copied) copied = detail::rename_temp(fs, copy, target);
+        if (!copied) {
+            sink.reset();
             (void)fs.unlink(copy.path);
-            return naming_failure{where, cause, copy.path};
-        };
-
-        std::array<std::byte, 64 * 1024> buffer;
-        for (;;) {
-            auto got = fs.read(source.get(), buffer);
-            if (!got) return fail(stage::write_temp, got.error());
-            if (*got == 0) break;
-            if (auto put = fs.write(sink.get(), std::span(buffer.data(), *got)); !put) {
-                return fail(stage::write_temp, put.error());
-            }
-        }
-        auto const status = fs.stat(source.get());
-        if (!status) return fail(stage::set_metadata, status.error());
-        if (auto moded = fs.set_mode(sink.get(), status->mode); !moded)
-            return fail(stage::set_metadata, moded.error());
-        if (auto synced = Durability::sync_file(fs, sink.get()); !synced)
-            return fail(stage::sync_temp, synced.error());
-        if (auto closed = sink.close(); !closed) return fail(stage::write_temp, closed.error());
-        if (auto renamed = detail::rename_temp(fs, copy, target); !renamed) {
-            return fail(stage::rename, renamed.error().cause);
+            return copied;
         }
         // The replace is complete; a temp left in the temp directory is litter, not a failure.
         (void)fs.unlink(t.path);

@@ -44,7 +44,7 @@ enum class jsonl_corruption {
 ///    appended (O_APPEND) and the file synced per the tier;
 ///  - a final line without '\n' that does not parse (garbage, NUL bytes, a
 ///    cut UTF-8 sequence, a cut record) is a torn tail: its bytes are written
-///    through af to `<log>.torn-<UTC timestamp>` (a new name, `-2`, `-3`...
+///    through af to `<log>.torn-<UTC timestamp>` (a new name, `-1`, `-2`...
 ///    if taken; mode 0600 unless af sets new_file_mode), then the log is
 ///    truncated to the end of its last whole line and synced per the tier;
 ///  - malformed lines that end in '\n' are reported with line number and
@@ -68,21 +68,17 @@ enum class jsonl_corruption {
 /// Not guaranteed: a final line that is a bare number cut short ("12" of
 /// "123") parses, so it is kept as a record. Records written by jsonl_log
 /// are objects or arrays in practice; a cut object or array never parses.
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 [[nodiscard]] result<jsonl_recovery_report> recover_jsonl(
     AtomicFile const& af, std::filesystem::path const& log,
     jsonl_corruption corruption = jsonl_corruption::report);
 
 namespace detail {
 
-/// af, but creating new files with mode 0600 unless af says otherwise.
-template <class AtomicFile>
-AtomicFile with_private_new_files(AtomicFile const& af);
-
 /// recover_jsonl's work. REQUIRES: the caller holds `<log>.lock`, and
 /// `append_handle` is open on log for appending (it is used to add the
 /// newline or truncate).
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<jsonl_recovery_report> recover_locked(AtomicFile const& af, std::filesystem::path const& log,
                                              typename AtomicFile::fs_type::handle append_handle,
                                              jsonl_corruption corruption);

@@ -141,7 +141,7 @@ struct state_file_options {
 /// - on a filesystem that refuses hard links (FAT, some FUSE mounts), save()
 ///   over an existing file fails with stage::backup, because atomic_file
 ///   keeps the backup with link(2). Recovery itself falls back to rename.
-template <class T, class AtomicFile = default_atomic_file>
+template <class T, atomic_file_type AtomicFile = default_atomic_file>
 class basic_state_file {
 public:
     using value_type = T;
@@ -242,11 +242,11 @@ private:
                                              bool keep_in_place) const;
     result<void> create_directory() const;
     std::chrono::sys_seconds now() const;
+    result<void> replace_leaving_backup(std::string_view bytes) const;
 
     std::filesystem::path file_;
     state_file_options options_;
-    AtomicFile with_backup_;
-    AtomicFile without_backup_;
+    AtomicFile atomic_;  // keep_backup on, new files private
 };
 
 /// The default: the real filesystem, fsync and directory fsync, a sibling

@@ -9,12 +9,6 @@
 
 namespace persist::detail {
 
-PERSIST_DECL std::string quarantine_suffix(std::chrono::sys_seconds time, unsigned counter) {
-    std::string suffix = ".corrupt-" + format_utc_time_for_file_name(time);
-    if (counter != 0) suffix += "-" + std::to_string(counter);
-    return suffix;
-}
-
 PERSIST_DECL result<state_document> parse_state_document(std::string_view text,
                                                          std::filesystem::path const& source) {
     auto parsed = parse_json(text, source);

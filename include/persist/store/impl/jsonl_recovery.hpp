@@ -4,9 +4,10 @@
 
 #include <persist/detail/file_lock.hpp>
 #include <persist/detail/jsonl_line.hpp>
+#include <persist/detail/quarantine_name.hpp>
 #include <persist/detail/unique_handle.hpp>
-#include <persist/detail/utc_time.hpp>
 #include <persist/detail/validate_path.hpp>
+#include <persist/store/detail/private_files.hpp>
 
 #include <string>
 
@@ -14,40 +15,32 @@ namespace persist {
 
 namespace detail {
 
-template <class AtomicFile>
-AtomicFile with_private_new_files(AtomicFile const& af) {
-    auto options = af.options();
-    if (!options.new_file_mode) options.new_file_mode = 0600;
-    return AtomicFile(af.fs(), options, af.naming());
-}
-
-/// The atomic_file that writes a quarantine file: private new files, as
-/// with_private_new_files, and a symbolic link planted at the quarantine's
-/// name is replaced, never written through. README, "Security".
-template <class AtomicFile>
-AtomicFile quarantine_writer_of(AtomicFile const& af) {
-    auto options = with_private_new_files(af).options();
+/// The options a quarantine file is written with: af's, but a symbolic link
+/// planted at the quarantine's name is replaced, never written through
+/// (README, "Security"), and nothing is backed up.
+inline atomic_file_options quarantine_options_of(atomic_file_options options) {
     options.symlinks = symlink_mode::replace;
     options.keep_backup = false;
-    return AtomicFile(af.fs(), options, af.naming());
+    return options;
 }
 
-/// `<log>.torn-<UTC timestamp>`, or with `-2`, `-3`, ... appended if that
+/// `<log>.torn-<UTC timestamp>`, or with `-1`, `-2`, ... appended if that
 /// name is taken. The caller holds the log's lock, so no cooperating
-/// process takes the name between this check and the write.
+/// process takes the name between this check and the write (and the write
+/// replaces whatever else might: quarantine_options_of).
 template <class Fs>
 io_result<std::filesystem::path> free_quarantine_path(Fs& fs, std::filesystem::path const& log) {
-    auto const base = log.string() + ".torn-" + format_utc_time_for_file_name(utc_now());
-    for (int attempt = 1;; ++attempt) {
-        std::filesystem::path candidate =
-            attempt == 1 ? base : base + "-" + std::to_string(attempt);
+    auto const time = utc_now();
+    for (unsigned attempt = 0; attempt < quarantine_name_attempts; ++attempt) {
+        auto candidate = quarantine_path_of(log, "torn", time, attempt);
         auto status = fs.lstat(candidate);
         if (!status && status.error() == std::errc::no_such_file_or_directory) return candidate;
         if (!status) return status.error();
     }
+    return std::make_error_code(std::errc::file_exists);
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<jsonl_recovery_report> recover_locked(AtomicFile const& af, std::filesystem::path const& log,
                                              typename AtomicFile::fs_type::handle append_handle,
                                              jsonl_corruption corruption) {
@@ -99,7 +92,8 @@ result<jsonl_recovery_report> recover_locked(AtomicFile const& af, std::filesyst
         return error(stage::recover, quarantine.error(), log, {},
                      "cannot find a free name for the torn tail");
     }
-    if (auto saved = quarantine_writer_of(af).replace(*quarantine, tail->bytes); !saved) {
+    if (auto saved = af.replace(*quarantine, tail->bytes, quarantine_options_of(af.options()));
+        !saved) {
         return error(
             stage::recover, saved.error().code(), log, *quarantine,
             "cannot save the torn tail (" + saved.error().message() + "); the log is untouched");
@@ -125,7 +119,7 @@ result<jsonl_recovery_report> recover_locked(AtomicFile const& af, std::filesyst
 
 }  // namespace detail
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<jsonl_recovery_report> recover_jsonl(AtomicFile const& af, std::filesystem::path const& log,
                                             jsonl_corruption corruption) {
     if (auto valid = detail::validate_file_path(log); !valid) return valid.error();

@@ -4,9 +4,13 @@
 
 #include <persist/detail/create_parents.hpp>
 #include <persist/detail/file_lock.hpp>
+#include <persist/detail/link_support.hpp>
 #include <persist/detail/owned_name.hpp>
+#include <persist/detail/path_text.hpp>
+#include <persist/detail/quarantine_name.hpp>
 #include <persist/detail/state_document.hpp>
 #include <persist/json_text.hpp>
+#include <persist/store/detail/private_files.hpp>
 
 #include <boost/assert.hpp>
 #include <boost/json/monotonic_resource.hpp>
@@ -19,31 +23,51 @@ namespace persist {
 
 namespace detail {
 
-/// The AtomicFile state_file writes with: the caller's, with keep_backup
-/// managed here and new files 0600 unless the caller chose a mode.
-template <class AtomicFile>
-AtomicFile state_atomic_file(AtomicFile const& atomic, bool keep_backup) {
+/// The AtomicFile state_file writes with: the caller's, keeping the
+/// previous version as `.bak` on every save, new files 0600 unless the
+/// caller chose a mode. Built once; a write that must not touch `.bak`
+/// turns keep_backup off for that one call (replace_leaving_backup).
+template <atomic_file_type AtomicFile>
+AtomicFile state_atomic_file(AtomicFile const& atomic) {
     auto options = atomic.options();
-    options.keep_backup = keep_backup;
-    if (!options.new_file_mode) options.new_file_mode = 0600;
-    return AtomicFile(atomic.fs(), options, atomic.naming());
+    options.keep_backup = true;
+    return with_private_new_files(AtomicFile(atomic.fs(), options, atomic.naming()));
 }
 
-/// How many `-N` suffixes a quarantine tries before giving up.
-inline constexpr unsigned quarantine_name_attempts = 1000;
-
-/// link(2) is refused by some filesystems (FAT, some FUSE mounts) or for a
-/// file with too many links; a quarantine then renames instead.
-inline bool link_unsupported(std::error_code const& cause) {
-    return cause == std::errc::operation_not_permitted ||
-           cause == std::errc::operation_not_supported ||
-           cause == std::errc::function_not_supported || cause == std::errc::too_many_links;
+/// One try at putting path's file at the quarantine name `to`: false if the
+/// name is taken. link(2) never replaces a name, so a quarantine never
+/// overwrites an earlier one, even one another process just made; where
+/// link(2) is not supported it renames, after lstat found the name free.
+/// With keep_in_place (and link(2)), path keeps its name too.
+template <class Fs>
+result<bool> quarantine_at(Fs& fs, std::filesystem::path const& path,
+                           std::filesystem::path const& to, bool keep_in_place) {
+    auto linked = fs.link(path, to);
+    if (linked) {
+        if (keep_in_place) return true;
+        if (auto removed = fs.unlink(path); !removed) {
+            return error(stage::recover, removed.error(), path, to,
+                         "linked to its quarantine name, but cannot remove the corrupt name");
+        }
+        return true;
+    }
+    if (linked.error() == std::errc::file_exists) return false;
+    if (!link_is_unsupported(linked.error())) {
+        return error(stage::recover, linked.error(), path, to,
+                     "cannot link it to its quarantine name");
+    }
+    if (fs.lstat(to)) return false;
+    if (auto renamed = fs.rename(path, to); !renamed) {
+        return error(stage::recover, renamed.error(), path, to,
+                     "cannot rename it to its quarantine name");
+    }
+    return true;
 }
 
 }  // namespace detail
 
 /// One file as read: missing, corrupt (with the reason), or an intact document.
-template <class T, class AtomicFile>
+template <class T, atomic_file_type AtomicFile>
 struct basic_state_file<T, AtomicFile>::file_read {
     enum class kind { missing, corrupt, intact };
     kind what = kind::missing;
@@ -52,45 +76,42 @@ struct basic_state_file<T, AtomicFile>::file_read {
     detail::state_document document;
 };
 
-template <class T, class AtomicFile>
+template <class T, atomic_file_type AtomicFile>
 basic_state_file<T, AtomicFile>::basic_state_file(std::filesystem::path file,
                                                   state_file_options options, AtomicFile atomic)
     : file_(std::move(file)),
       options_(std::move(options)),
-      with_backup_(detail::state_atomic_file(atomic, true)),
-      without_backup_(detail::state_atomic_file(atomic, false)) {
+      atomic_(detail::state_atomic_file(atomic)) {
     BOOST_ASSERT(options_.version >= 1);
     BOOST_ASSERT(std::all_of(
         options_.migrations.begin(), options_.migrations.end(),
         [&](migration const& m) { return m.from_version < options_.version && m.upgrade; }));
-    (void)sweep_stale_temps_for(without_backup_, file_, options_.stale_temps);
+    (void)sweep_stale_temps_for(atomic_, file_, options_.stale_temps);
 }
 
-template <class T, class AtomicFile>
+template <class T, atomic_file_type AtomicFile>
 std::filesystem::path basic_state_file<T, AtomicFile>::backup_file() const {
-    auto backup = file_;
-    backup += ".bak";
-    return backup;
+    return detail::backup_path_of(file_);
 }
 
-template <class T, class AtomicFile>
+template <class T, atomic_file_type AtomicFile>
 std::chrono::sys_seconds basic_state_file<T, AtomicFile>::now() const {
     auto const time = options_.clock ? options_.clock() : std::chrono::system_clock::now();
     return std::chrono::floor<std::chrono::seconds>(time);
 }
 
-template <class T, class AtomicFile>
+template <class T, atomic_file_type AtomicFile>
 auto basic_state_file<T, AtomicFile>::read_document(std::filesystem::path const& path,
                                                     name_owner owner) const -> result<file_read> {
     file_read read;
-    auto bytes = with_backup_.read(path, owner);
+    auto bytes = atomic_.read(path, owner);
     if (!bytes) {
         auto const cause = bytes.error().code();  // error() returns a copy
         if (cause == std::errc::no_such_file_or_directory) return read;
         if (owner == name_owner::persist && detail::refused_at_owned_name(cause)) {
             // Not ours: unusable, as a corrupt backup is (README, "Security").
             read.what = file_read::kind::corrupt;
-            read.reason = detail::what_is_at(with_backup_.fs(), path, "backup");
+            read.reason = detail::what_is_at(atomic_.fs(), path, "backup");
             return read;
         }
         return bytes.error();
@@ -107,7 +128,7 @@ auto basic_state_file<T, AtomicFile>::read_document(std::filesystem::path const&
     return read;
 }
 
-template <class T, class AtomicFile>
+template <class T, atomic_file_type AtomicFile>
 result<T> basic_state_file<T, AtomicFile>::to_state(file_read& read,
                                                     std::filesystem::path const& path,
                                                     load_report& report) const {
@@ -131,42 +152,16 @@ result<T> basic_state_file<T, AtomicFile>::to_state(file_read& read,
     return std::move(*converted);
 }
 
-template <class T, class AtomicFile>
+template <class T, atomic_file_type AtomicFile>
 result<std::filesystem::path> basic_state_file<T, AtomicFile>::quarantine(
     std::filesystem::path const& path, bool keep_in_place) const {
-    auto& fs = with_backup_.fs();
+    auto& fs = atomic_.fs();
     auto const time = now();
-    bool use_link = true;
-    for (unsigned counter = 0; counter < detail::quarantine_name_attempts; ++counter) {
-        auto to = path;
-        to += detail::quarantine_suffix(time, counter);
-        if (use_link) {
-            // link(2) never replaces an existing name, so a quarantine never
-            // overwrites an earlier one, even one another process just made.
-            auto linked = fs.link(path, to);
-            if (!linked && linked.error() == std::errc::file_exists) continue;
-            if (!linked && detail::link_unsupported(linked.error())) {
-                use_link = false;
-                --counter;  // try this name again, by rename
-                continue;
-            }
-            if (!linked)
-                return error(stage::recover, linked.error(), path, to,
-                             "cannot link it to its quarantine name");
-            if (!keep_in_place) {
-                if (auto removed = fs.unlink(path); !removed) {
-                    return error(
-                        stage::recover, removed.error(), path, to,
-                        "linked to its quarantine name, but cannot remove the corrupt name");
-                }
-            }
-        } else {
-            if (fs.lstat(to)) continue;
-            if (auto renamed = fs.rename(path, to); !renamed) {
-                return error(stage::recover, renamed.error(), path, to,
-                             "cannot rename it to its quarantine name");
-            }
-        }
+    for (unsigned attempt = 0; attempt < detail::quarantine_name_attempts; ++attempt) {
+        auto const to = detail::quarantine_path_of(path, "corrupt", time, attempt);
+        auto moved = detail::quarantine_at(fs, path, to, keep_in_place);
+        if (!moved) return moved.error();
+        if (!*moved) continue;
         // Synced on every tier, even no_sync: quarantines are rare, and the
         // new name must not be lost while the replace that follows persists.
         auto const dir = detail::directory_of(path);
@@ -180,12 +175,12 @@ result<std::filesystem::path> basic_state_file<T, AtomicFile>::quarantine(
                  "every quarantine name for this second is taken");
 }
 
-template <class T, class AtomicFile>
+template <class T, atomic_file_type AtomicFile>
 result<loaded<T>> basic_state_file<T, AtomicFile>::load() const {
     return load_with(false);
 }
 
-template <class T, class AtomicFile>
+template <class T, atomic_file_type AtomicFile>
 result<loaded<T>> basic_state_file<T, AtomicFile>::load_with(bool locked) const {
     auto main = read_document(file_);
     if (!main) return main.error();
@@ -193,7 +188,7 @@ result<loaded<T>> basic_state_file<T, AtomicFile>::load_with(bool locked) const 
     if (main->what == file_read::kind::corrupt && !locked) {
         // Recover under the lock, after reading again: another process may
         // have recovered (or saved) in the meantime.
-        auto taken = detail::lock_file(with_backup_.fs(), file_);
+        auto taken = detail::lock_file(atomic_.fs(), file_);
         if (!taken) return taken.error();
         lock.emplace(std::move(*taken));
         main = read_document(file_);
@@ -214,7 +209,7 @@ result<loaded<T>> basic_state_file<T, AtomicFile>::load_with(bool locked) const 
     return recover(*main);
 }
 
-template <class T, class AtomicFile>
+template <class T, atomic_file_type AtomicFile>
 result<loaded<T>> basic_state_file<T, AtomicFile>::recover(file_read const& main) const {
     // REQUIRES: the lock is held. Everything that can refuse (reading and
     // converting the backup) happens before the first change on disk.
@@ -231,7 +226,7 @@ result<loaded<T>> basic_state_file<T, AtomicFile>::recover(file_read const& main
         auto quarantined = quarantine(file_, true);
         if (!quarantined) return quarantined.error();
         result.report.quarantined.push_back({file_, *quarantined, main.reason});
-        if (auto restored = without_backup_.replace(file_, backup->bytes); !restored)
+        if (auto restored = replace_leaving_backup(backup->bytes); !restored)
             return restored.error();
         result.state = std::move(*state);
         result.report.outcome = load_outcome::recovered_from_backup;
@@ -249,7 +244,7 @@ result<loaded<T>> basic_state_file<T, AtomicFile>::recover(file_read const& main
     return result;
 }
 
-template <class T, class AtomicFile>
+template <class T, atomic_file_type AtomicFile>
 result<std::string> basic_state_file<T, AtomicFile>::render(T const& state) const {
     boost::json::monotonic_resource memory;  // one arena for the whole tree, freed at once
     auto value = tolerant_value_from(state, &memory);
@@ -260,21 +255,21 @@ result<std::string> basic_state_file<T, AtomicFile>::render(T const& state) cons
     return detail::format_state_document(options_.version, now(), std::move(value));
 }
 
-template <class T, class AtomicFile>
+template <class T, atomic_file_type AtomicFile>
 result<void> basic_state_file<T, AtomicFile>::save(T const& state) const {
     auto bytes = render(state);
     if (!bytes) return bytes.error();
     return save_document(*bytes, false);
 }
 
-template <class T, class AtomicFile>
+template <class T, atomic_file_type AtomicFile>
 result<void> basic_state_file<T, AtomicFile>::save_document(std::string const& bytes,
                                                             bool locked) const {
     auto current = read_document(file_);
     if (!current) return current.error();
     std::optional<detail::unique_handle<fs_type>> lock;
     if (current->what == file_read::kind::corrupt && !locked) {
-        auto taken = detail::lock_file(with_backup_.fs(), file_);
+        auto taken = detail::lock_file(atomic_.fs(), file_);
         if (!taken) return taken.error();
         lock.emplace(std::move(*taken));
         current = read_document(file_);
@@ -296,28 +291,35 @@ result<void> basic_state_file<T, AtomicFile>::save_document(std::string const& b
             // `.bak` keeps the last good version.
             auto quarantined = quarantine(file_, true);
             if (!quarantined) return quarantined.error();
-            return without_backup_.replace(file_, bytes);
+            return replace_leaving_backup(bytes);
         }
     }
-    return with_backup_.replace(file_, bytes);
+    return atomic_.replace(file_, bytes);
 }
 
-template <class T, class AtomicFile>
+template <class T, atomic_file_type AtomicFile>
+result<void> basic_state_file<T, AtomicFile>::replace_leaving_backup(std::string_view bytes) const {
+    auto options = atomic_.options();
+    options.keep_backup = false;
+    return atomic_.replace(file_, bytes, options);
+}
+
+template <class T, atomic_file_type AtomicFile>
 result<void> basic_state_file<T, AtomicFile>::create_directory() const {
-    if (!with_backup_.options().create_parents) return {};
+    if (!atomic_.options().create_parents) return {};
     return detail::create_parents<typename AtomicFile::durability_type>(
-        with_backup_.fs(), file_, detail::directory_of(file_));
+        atomic_.fs(), file_, detail::directory_of(file_));
 }
 
 // clang-format 14 joins a requires-clause to the declaration after it.
 // clang-format off
-template <class T, class AtomicFile>
+template <class T, atomic_file_type AtomicFile>
 template <class Fn>
     requires std::invocable<Fn&, T&>
 result<loaded<T>> basic_state_file<T, AtomicFile>::update(Fn&& fn) const {
     // clang-format on
     if (auto created = create_directory(); !created) return created.error();
-    auto lock = detail::lock_file(with_backup_.fs(), file_);
+    auto lock = detail::lock_file(atomic_.fs(), file_);
     if (!lock) return lock.error();
     auto current = load_with(true);
     if (!current) return current.error();
@@ -333,7 +335,7 @@ result<loaded<T>> basic_state_file<T, AtomicFile>::update(Fn&& fn) const {
     return std::move(*current);
 }
 
-template <class T, class AtomicFile>
+template <class T, atomic_file_type AtomicFile>
 result<std::chrono::sys_seconds> basic_state_file<T, AtomicFile>::last_updated() const {
     auto read = read_document(file_);
     if (!read) return read.error();
