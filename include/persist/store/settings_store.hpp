@@ -50,10 +50,10 @@ inline error reject_settings(std::string reason) {
     return error(stage::validate, errc::validation_failed, {}, {}, std::move(reason));
 }
 
+/// What a settings store does beyond its atomic_file. To keep each file's
+/// previous version as `<file>.bak`, set keep_backup in the atomic_file's
+/// options: `settings_store(g, l, {}, atomic_file_options{.keep_backup = true})`.
 struct settings_options {
-    /// Before each write, keep the file's previous version as `<file>.bak`.
-    /// (The atomic_file's own keep_backup option has the same effect.)
-    bool keep_backup = false;
     /// Runs on the new content of a scope before every write; empty: none.
     settings_validator validator;
     /// The constructor removes the stale temps that writes of killed
@@ -112,13 +112,12 @@ struct settings_options {
 ///   (a different symlink), is not excluded.
 /// - Durability is the AtomicFile's (full_sync by default).
 ///
-/// REQUIRES: AtomicFile is a persist::atomic_file<Fs, Durability, Naming>.
 /// How much older than the moment it is read a version of a settings file
 /// must be for the cache to trust an equal stat(2) later: above every
 /// common filesystem's mtime granularity (FAT's is 2 s).
 inline constexpr std::chrono::nanoseconds settings_racy_window = std::chrono::seconds(3);
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile = default_atomic_file>
 class basic_settings_store {
 public:
     using atomic_file_type = AtomicFile;
@@ -228,7 +227,6 @@ private:
     };
 
     static file_identity identity_of(file_status const& s) noexcept;
-    static AtomicFile configure(AtomicFile file, settings_options const& options);
 
     result<loaded_file> load(std::filesystem::path const& path) const;
     result<void> refresh(settings_scope scope) const;       // REQUIRES: mutex_ held

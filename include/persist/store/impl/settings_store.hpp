@@ -4,11 +4,12 @@
 
 #include <persist/detail/create_parents.hpp>
 #include <persist/detail/file_lock.hpp>
-#include <persist/detail/naming_steps.hpp>
+#include <persist/detail/path_text.hpp>
 #include <persist/detail/read_file.hpp>
 #include <persist/detail/validate_path.hpp>
 #include <persist/json_pointer.hpp>
 #include <persist/json_text.hpp>
+#include <persist/store/detail/private_files.hpp>
 
 #include <boost/core/type_name.hpp>
 #include <boost/json/array.hpp>
@@ -43,45 +44,36 @@ inline bool is_blank(std::string_view text) noexcept {
 
 }  // namespace detail
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 basic_settings_store<AtomicFile>::basic_settings_store(std::filesystem::path global_file,
                                                        std::filesystem::path local_file,
                                                        settings_options options, AtomicFile file)
     : files_{std::move(global_file), std::move(local_file)},
       options_(std::move(options)),
-      file_(configure(std::move(file), options_)) {
+      file_(detail::with_private_new_files(std::move(file))) {
     (void)sweep_stale_temps_for(file_, files_[0], options_.stale_temps);
     if (detail::directory_of(files_[1]) != detail::directory_of(files_[0])) {
         (void)sweep_stale_temps_for(file_, files_[1], options_.stale_temps);
     }
 }
 
-template <class AtomicFile>
-AtomicFile basic_settings_store<AtomicFile>::configure(AtomicFile file,
-                                                       settings_options const& options) {
-    auto adjusted = file.options();
-    if (!adjusted.new_file_mode) adjusted.new_file_mode = 0600;  // settings often hold credentials
-    adjusted.keep_backup = adjusted.keep_backup || options.keep_backup;
-    return AtomicFile(file.fs(), adjusted, file.naming());
-}
-
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 std::filesystem::path const& basic_settings_store<AtomicFile>::file_of(
     settings_scope scope) const noexcept {
     return files_[detail::scope_index(scope)];
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 auto basic_settings_store<AtomicFile>::identity_of(file_status const& s) noexcept -> file_identity {
     return {s.device, s.inode, s.size, s.modified_ns};
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 error basic_settings_store<AtomicFile>::at_file(error e, settings_scope scope) const {
     return error(e.stage(), e.code(), file_of(scope), e.other_path(), e.detail());
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 auto basic_settings_store<AtomicFile>::load(std::filesystem::path const& path) const
     -> result<loaded_file> {
     if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
@@ -108,7 +100,7 @@ auto basic_settings_store<AtomicFile>::load(std::filesystem::path const& path) c
     return loaded;
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<void> basic_settings_store<AtomicFile>::refresh(settings_scope scope) const {
     auto const& path = file_of(scope);
     auto& cached = cache_[detail::scope_index(scope)];
@@ -129,7 +121,7 @@ result<void> basic_settings_store<AtomicFile>::refresh(settings_scope scope) con
     return {};
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<boost::json::value const*> basic_settings_store<AtomicFile>::merged_view() const {
     for (auto scope : {settings_scope::global, settings_scope::local}) {
         if (auto fresh = refresh(scope); !fresh) return fresh.error();
@@ -141,7 +133,7 @@ result<boost::json::value const*> basic_settings_store<AtomicFile>::merged_view(
     return &*merged_;
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<boost::json::value> basic_settings_store<AtomicFile>::get(std::string_view pointer) const {
     std::lock_guard const guard(mutex_);
     auto merged = merged_view();
@@ -156,7 +148,7 @@ result<boost::json::value> basic_settings_store<AtomicFile>::get(std::string_vie
     return **found;
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<boost::json::value> basic_settings_store<AtomicFile>::get(settings_scope scope,
                                                                  std::string_view pointer) const {
     std::lock_guard const guard(mutex_);
@@ -184,27 +176,27 @@ result<T> convert_setting(result<boost::json::value> got, std::string_view point
 
 }  // namespace detail
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 template <class T>
 result<T> basic_settings_store<AtomicFile>::get_as(std::string_view pointer) const {
     return detail::convert_setting<T>(get(pointer), pointer, file_of(settings_scope::local));
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 template <class T>
 result<T> basic_settings_store<AtomicFile>::get_as(settings_scope scope,
                                                    std::string_view pointer) const {
     return detail::convert_setting<T>(get(scope, pointer), pointer, file_of(scope));
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 void basic_settings_store<AtomicFile>::invalidate(settings_scope scope) {
     std::lock_guard const guard(mutex_);
     cache_[detail::scope_index(scope)].valid = false;
     merged_.reset();
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 template <class Change>
 result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, bool write_unchanged,
                                                       Change&& change) {
@@ -259,7 +251,7 @@ result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, bool
     return true;  // the lock is released here, after the rename
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<void> basic_settings_store<AtomicFile>::save(settings_scope scope,
                                                     boost::json::object content) {
     auto saved = modify(scope, true, [&](boost::json::value& root) -> result<bool> {
@@ -270,7 +262,7 @@ result<void> basic_settings_store<AtomicFile>::save(settings_scope scope,
     return {};
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<void> basic_settings_store<AtomicFile>::set(settings_scope scope, std::string_view pointer,
                                                    boost::json::value v) {
     auto done = modify(scope, false, [&](boost::json::value& root) -> result<bool> {
@@ -284,14 +276,14 @@ result<void> basic_settings_store<AtomicFile>::set(settings_scope scope, std::st
     return {};
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<bool> basic_settings_store<AtomicFile>::erase(settings_scope scope,
                                                      std::string_view pointer) {
     return modify(scope, false,
                   [&](boost::json::value& root) { return erase_at_pointer(root, pointer); });
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<bool> basic_settings_store<AtomicFile>::add_unique(settings_scope scope,
                                                           std::string_view pointer,
                                                           boost::json::value v) {
@@ -318,13 +310,13 @@ result<bool> basic_settings_store<AtomicFile>::add_unique(settings_scope scope,
     });
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<bool> basic_settings_store<AtomicFile>::add_provider(settings_scope scope,
                                                             std::string_view name) {
     return add_unique(scope, "/providers", boost::json::string(name));
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<bool> basic_settings_store<AtomicFile>::add_model(settings_scope scope,
                                                          std::string_view provider,
                                                          std::string_view model) {
