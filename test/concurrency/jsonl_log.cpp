@@ -9,8 +9,8 @@
 
 #include <persist/durability/data_sync.hpp>
 #include <persist/durability/no_sync.hpp>
-#include <persist/testing/counting_fs.hpp>
 #include <persist/naming/sibling_temp.hpp>
+#include <persist/testing/counting_fs.hpp>
 
 #include <boost/json/value_to.hpp>
 #include <boost/test/unit_test.hpp>
@@ -82,7 +82,7 @@ BOOST_AUTO_TEST_SUITE(jsonl_log_concurrency, *boost::unit_test::label("concurren
 BOOST_AUTO_TEST_CASE(group_commit_shares_syncs_among_8_threads) {
     temp_directory dir;
     counted_fs fs;
-    auto log = counted_log::open(counted_log::atomic_file_type(fs), dir / "log.jsonl").value();
+    auto log = counted_log::open(dir / "log.jsonl", {}, counted_log::atomic_file_type(fs)).value();
     fs.reset();
     constexpr int threads = 8;
     constexpr int appends = 1000;

@@ -63,7 +63,7 @@ crash_workload append_workload(append_plan const& plan, std::function<void(memor
         w.steps.push_back([log, records](memory_fs& fs) {
             if (records.empty()) {
                 auto opened = memory_log<Durability>::open(
-                    atomic_file<memory_fs, Durability, sibling_temp>(fs), log_path);
+                    log_path, {}, atomic_file<memory_fs, Durability, sibling_temp>(fs));
                 if (!opened) return false;
                 log->emplace(std::move(*opened));
                 return true;
@@ -82,7 +82,7 @@ crash_workload append_workload(append_plan const& plan, std::function<void(memor
 /// a second open finds nothing to repair. "" if all holds.
 std::string check_log(memory_fs& rebooted, std::pair<std::size_t, std::size_t> bounds) {
     auto log = memory_log<full_sync>::open(
-        atomic_file<memory_fs, full_sync, sibling_temp>(rebooted), log_path);
+        log_path, {}, atomic_file<memory_fs, full_sync, sibling_temp>(rebooted));
     if (!log) return "the log does not open: " + log.error().message();
     auto records = log->read_all();
     if (!records) return "the recovered log is not well-formed: " + records.error().message();
@@ -97,7 +97,7 @@ std::string check_log(memory_fs& rebooted, std::pair<std::size_t, std::size_t> b
                (bounds.second != bounds.first ? " to " + std::to_string(bounds.second) : "");
     }
     auto again = memory_log<full_sync>::open(
-        atomic_file<memory_fs, full_sync, sibling_temp>(rebooted), log_path);
+        log_path, {}, atomic_file<memory_fs, full_sync, sibling_temp>(rebooted));
     if (!again || !again->recovery().clean()) return "a second open still had something to repair";
     return "";
 }

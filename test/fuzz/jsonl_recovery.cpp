@@ -163,7 +163,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     if (tail_is_record) lines.push_back({tail, head.size(), true});
     check_reader(fs, lines, 1 + size % 7);
 
-    auto log = basic_jsonl_log<memory_file>::open(file, log_path);
+    auto log = basic_jsonl_log<memory_file>::open(log_path, {}, file);
     require(log.has_value(), "jsonl_log: cannot open the recovered log",
             log ? "" : log.error().message());
     require(!log->recovery().repaired() && log->recovery().corrupt_line_count == corrupt,

@@ -104,7 +104,7 @@ BOOST_AUTO_TEST_CASE(a_plant_that_wins_the_race_at_the_torn_name_is_replaced,
         write_by_hand(log_path, "1\n{\"torn");
         racing_planter fs(names, what);
         auto log =
-            racing_log::open(atomic_file<racing_planter, no_sync, sibling_temp>(fs), log_path);
+            racing_log::open(log_path, {}, atomic_file<racing_planter, no_sync, sibling_temp>(fs));
         BOOST_TEST_REQUIRE(log.has_value(), log.error().message());
         auto const& quarantine = log->recovery().quarantine_path;
         BOOST_TEST(fs.planted());
@@ -139,7 +139,7 @@ BOOST_AUTO_TEST_CASE(under_symlink_mode_replace_the_log_name_itself_is_never_fol
     for_each_plant("the log's own name", [&](plant_kind what, planted_names const& names) {
         auto const log_path = names.dir() / "s.jsonl";
         names.put(what, log_path);
-        auto log = jsonl_log::open(jsonl_log::atomic_file_type(posix_fs{}, options), log_path);
+        auto log = jsonl_log::open(log_path, {}, jsonl_log::atomic_file_type(posix_fs{}, options));
         BOOST_TEST_REQUIRE(log.has_error());
         auto const expected = what == plant_kind::fifo
                                   ? make_error_code(errc::not_regular_file)

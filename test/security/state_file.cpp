@@ -98,8 +98,8 @@ BOOST_AUTO_TEST_CASE(a_plant_at_the_quarantine_name_is_stepped_around,
         auto const file = names.dir() / "s.json";
         auto const taken =
             names.dir() /
-            ("s.json" +
-             detail::quarantine_suffix("corrupt", std::chrono::floor<std::chrono::seconds>(fixed_time()), 0));
+            ("s.json" + detail::quarantine_suffix(
+                            "corrupt", std::chrono::floor<std::chrono::seconds>(fixed_time()), 0));
         write_by_hand(file, "{torn");
         names.put(what, taken);
         secret_file state(file, fixed_clock_options());

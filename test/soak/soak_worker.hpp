@@ -84,7 +84,7 @@ int work(worker_config const& config, Fs fs, AfterOp after_op) {
         bool ok = false;
         if (pick < 4) {
             if (!log) {
-                auto opened = log_type::open(af, config.dir / log_name);
+                auto opened = log_type::open(config.dir / log_name, {}, af);
                 if (!opened) detail::report_error("log open", opened.error());
                 if (opened) {
                     auto const& found = opened->recovery();

@@ -54,7 +54,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(appends_reads_compacts_rewrites_and_rotates, Combo
     matrix_fixture<Combo> f;
     using log_type = basic_jsonl_log<typename Combo::atomic_file_type>;
     auto const path = f.env.root() / "events.jsonl";
-    auto log = log_type::open(f.make(), path).value();
+    auto log = log_type::open(path, {}, f.make()).value();
     BOOST_TEST(log.recovery().created);
     BOOST_TEST(log.recovery().clean());
     BOOST_TEST(mode_of(f.env.fs, path) == 0600u);
@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(appends_reads_compacts_rewrites_and_rotates, Combo
     BOOST_TEST(content_of(f.env.fs, path) == three);
 
     // Another opener sees the same records, and nothing to repair.
-    auto reopened = log_type::open(f.make(), path).value();
+    auto reopened = log_type::open(path, {}, f.make()).value();
     BOOST_TEST(!reopened.recovery().created);
     BOOST_TEST(reopened.recovery().clean());
     BOOST_TEST(reopened.recovery().records == 3u);
@@ -118,7 +118,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(rewrite_mode_appends_through_atomic_file, Combo, s
     auto const path = f.env.root() / "naive.jsonl";
     jsonl_log_options options;
     options.mode = append_mode::rewrite;
-    auto log = log_type::open(f.make(), path, options).value();
+    auto log = log_type::open(path, options, f.make()).value();
     for (int i = 0; i < 3; ++i)
         BOOST_TEST_REQUIRE(log.append(json::object{{"i", i}}).has_value());
     BOOST_TEST(content_of(f.env.fs, path) == lines_of({R"({"i":0})", R"({"i":1})", R"({"i":2})"}));
@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(one_write_and_one_sync_per_batch, Durability, dura
     counting_fs<> fs;
     auto const path = dir / "log.jsonl";
     auto log = log_on<Durability, counting_fs<>>::open(
-                   atomic_file<counting_fs<>, Durability, sibling_temp>(fs), path)
+                   path, {}, atomic_file<counting_fs<>, Durability, sibling_temp>(fs))
                    .value();
     // Creating the log made its name durable under full_sync.
     BOOST_TEST(fs.count(fs_op::sync_directory) ==
@@ -169,7 +169,7 @@ BOOST_AUTO_TEST_CASE(rewrite_mode_rewrites_the_whole_file_per_append) {
     options.mode = append_mode::rewrite;
     auto log =
         log_on<full_sync, counting_fs<>>::open(
-            atomic_file<counting_fs<>, full_sync, sibling_temp>(fs), dir / "log.jsonl", options)
+            dir / "log.jsonl", options, atomic_file<counting_fs<>, full_sync, sibling_temp>(fs))
             .value();
     fs.reset();
     for (int i = 0; i < 4; ++i)
@@ -188,7 +188,7 @@ BOOST_AUTO_TEST_CASE(a_failed_write_is_taken_back) {
     auto const path = dir / "log.jsonl";
     fail_nth_fs<> fs;
     auto log = log_on<full_sync, fail_nth_fs<>>::open(
-                   atomic_file<fail_nth_fs<>, full_sync, sibling_temp>(fs), path)
+                   path, {}, atomic_file<fail_nth_fs<>, full_sync, sibling_temp>(fs))
                    .value();
     BOOST_TEST_REQUIRE(log.append(json::value("first")).has_value());
     fs.arm(fs_op::write, ENOSPC, 1, false, /*write_half_first=*/true);
@@ -206,7 +206,7 @@ BOOST_AUTO_TEST_CASE(a_failed_sync_is_final_for_this_object) {
     auto const path = dir / "log.jsonl";
     fail_nth_fs<> fs;
     using af_type = atomic_file<fail_nth_fs<>, data_sync, sibling_temp>;
-    auto log = log_on<data_sync, fail_nth_fs<>>::open(af_type(fs), path).value();
+    auto log = log_on<data_sync, fail_nth_fs<>>::open(path, {}, af_type(fs)).value();
     fs.arm(fs_op::sync_data, EIO);
     auto failed = log.append(json::value(1));
     BOOST_TEST_REQUIRE(!failed);
@@ -220,7 +220,7 @@ BOOST_AUTO_TEST_CASE(a_failed_sync_is_final_for_this_object) {
     BOOST_TEST(refused.error().code() == errno_code(EIO));
     BOOST_TEST(content_of(posix_fs{}, path) == "1\n");
     // A fresh object starts over.
-    auto reopened = log_on<data_sync, fail_nth_fs<>>::open(af_type(fs), path).value();
+    auto reopened = log_on<data_sync, fail_nth_fs<>>::open(path, {}, af_type(fs)).value();
     BOOST_TEST_REQUIRE(reopened.append(json::value(3)).has_value());
     BOOST_TEST(content_of(posix_fs{}, path) == "1\n3\n");
 }

@@ -11,8 +11,8 @@
 #include <persist/detail/utc_time.hpp>
 #include <persist/durability/full_sync.hpp>
 #include <persist/durability/no_sync.hpp>
-#include <persist/testing/counting_fs.hpp>
 #include <persist/naming/sibling_temp.hpp>
+#include <persist/testing/counting_fs.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>

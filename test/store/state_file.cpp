@@ -34,8 +34,8 @@ struct saved_twice {
     std::filesystem::path file = dir / "state.json";
     std::filesystem::path backup = dir / "state.json.bak";
     std::string quarantine_name =
-        "state.json" +
-        detail::quarantine_suffix("corrupt", std::chrono::floor<std::chrono::seconds>(fixed_time()), 0);
+        "state.json" + detail::quarantine_suffix(
+                           "corrupt", std::chrono::floor<std::chrono::seconds>(fixed_time()), 0);
     atomic_file<posix_fs, full_sync, sibling_temp> raw;
     basic_state_file<session, atomic_file<posix_fs, full_sync, sibling_temp>> state{
         file, fixed_clock_options()};

@@ -109,7 +109,7 @@ struct jsonl_compact_report {
 ///   is refused (ELOOP), as is anything but a regular file (fs_policy 10).
 /// - Processes that write the file without persist's lock are not
 ///   coordinated with.
-template <class AtomicFile>
+template <atomic_file_type AtomicFile = default_atomic_file>
 class basic_jsonl_log {
 public:
     using atomic_file_type = AtomicFile;
@@ -126,12 +126,9 @@ public:
     /// stage::sync_directory (a new log's name could not be synced); and
     /// recover_jsonl's: stage::read, stage::parse (corrupt line, with
     /// corruption = fail), stage::recover. On error nothing is left open.
-    [[nodiscard]] static result<basic_jsonl_log> open(AtomicFile af, std::filesystem::path path,
-                                                      jsonl_log_options options = {});
     [[nodiscard]] static result<basic_jsonl_log> open(std::filesystem::path path,
-                                                      jsonl_log_options options = {}) {
-        return open(AtomicFile{}, std::move(path), options);
-    }
+                                                      jsonl_log_options options = {},
+                                                      AtomicFile af = AtomicFile());
 
     basic_jsonl_log(basic_jsonl_log&&) noexcept = default;
     basic_jsonl_log& operator=(basic_jsonl_log&&) noexcept = default;

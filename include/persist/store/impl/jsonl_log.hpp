@@ -47,7 +47,7 @@ inline std::uint64_t rotation_number(std::string_view name, std::string_view bas
 
 }  // namespace detail
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 struct basic_jsonl_log<AtomicFile>::state {
     state(AtomicFile a, std::filesystem::path p, jsonl_log_options o)
         : af(std::move(a)), path(std::move(p)), options(o) {}
@@ -63,14 +63,14 @@ struct basic_jsonl_log<AtomicFile>::state {
     std::optional<std::error_code> poisoned;  // a failed sync (final) or an unremovable torn write
 };
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 basic_jsonl_log<AtomicFile>::basic_jsonl_log(std::unique_ptr<state> s) noexcept
     : state_(std::move(s)) {}
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 basic_jsonl_log<AtomicFile>::~basic_jsonl_log() = default;
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 auto basic_jsonl_log<AtomicFile>::open_file_at(fs_type& fs, std::filesystem::path const& path,
                                                mode_t new_file_mode, name_owner owner,
                                                bool& created) -> result<file_pointer> {
@@ -109,10 +109,10 @@ auto basic_jsonl_log<AtomicFile>::open_file_at(fs_type& fs, std::filesystem::pat
     return file;
 }
 
-template <class AtomicFile>
-result<basic_jsonl_log<AtomicFile>> basic_jsonl_log<AtomicFile>::open(AtomicFile af,
-                                                                      std::filesystem::path path,
-                                                                      jsonl_log_options options) {
+template <atomic_file_type AtomicFile>
+result<basic_jsonl_log<AtomicFile>> basic_jsonl_log<AtomicFile>::open(std::filesystem::path path,
+                                                                      jsonl_log_options options,
+                                                                      AtomicFile af) {
     if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
     auto s = std::make_unique<state>(detail::with_private_new_files(af), std::move(path), options);
     auto& fs = s->af.fs();
@@ -136,7 +136,7 @@ result<basic_jsonl_log<AtomicFile>> basic_jsonl_log<AtomicFile>::open(AtomicFile
     return basic_jsonl_log(std::move(s));
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 auto basic_jsonl_log<AtomicFile>::current_file_locked() -> result<current_file> {
     auto& st = *state_;
     auto& fs = st.af.fs();
@@ -160,7 +160,7 @@ auto basic_jsonl_log<AtomicFile>::current_file_locked() -> result<current_file> 
     return current_file{st.file, now->size};
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<void> basic_jsonl_log<AtomicFile>::commit_group(std::string_view bytes) {
     auto& st = *state_;
     auto& fs = st.af.fs();
@@ -207,7 +207,7 @@ result<void> basic_jsonl_log<AtomicFile>::commit_group(std::string_view bytes) {
     return {};
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<void> basic_jsonl_log<AtomicFile>::append_by_rewrite(std::string const& bytes) {
     auto& st = *state_;
     auto& fs = st.af.fs();
@@ -223,12 +223,12 @@ result<void> basic_jsonl_log<AtomicFile>::append_by_rewrite(std::string const& b
     return st.af.replace(st.path, whole);
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<void> basic_jsonl_log<AtomicFile>::append(boost::json::value const& record) {
     return append_batch(std::span(&record, 1));
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<void> basic_jsonl_log<AtomicFile>::append_batch(
     std::span<boost::json::value const> records) {
     if (records.empty()) return {};
@@ -242,7 +242,7 @@ result<void> basic_jsonl_log<AtomicFile>::append_batch(
                                  [this](std::string_view group) { return commit_group(group); });
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 auto basic_jsonl_log<AtomicFile>::read(jsonl_read_options options) const
     -> result<jsonl_reader<fs_type>> {
     auto& st = *state_;
@@ -262,7 +262,7 @@ auto basic_jsonl_log<AtomicFile>::read(jsonl_read_options options) const
     return jsonl_reader<fs_type>(fs, *opened, st.path, options);  // owns the handle from here
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<std::vector<boost::json::value>> basic_jsonl_log<AtomicFile>::read_all() const {
     auto reader = read();
     if (!reader) return reader.error();
@@ -275,7 +275,7 @@ result<std::vector<boost::json::value>> basic_jsonl_log<AtomicFile>::read_all() 
     }
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 template <class Keep>
     requires std::predicate<Keep&, boost::json::value const&> result<jsonl_compact_report>
     basic_jsonl_log<AtomicFile>::compact(Keep keep) {
@@ -312,7 +312,7 @@ template <class Keep>
         return report;
     }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<void> basic_jsonl_log<AtomicFile>::rewrite(std::span<boost::json::value const> records) {
     auto& st = *state_;
     std::string bytes;
@@ -324,7 +324,7 @@ result<void> basic_jsonl_log<AtomicFile>::rewrite(std::span<boost::json::value c
     return st.af.replace(st.path, bytes);
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 result<std::filesystem::path> basic_jsonl_log<AtomicFile>::rotate() {
     auto& st = *state_;
     auto& fs = st.af.fs();
@@ -367,22 +367,22 @@ result<std::filesystem::path> basic_jsonl_log<AtomicFile>::rotate() {
     return rotated;
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 jsonl_recovery_report const& basic_jsonl_log<AtomicFile>::recovery() const noexcept {
     return state_->report;
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 std::filesystem::path const& basic_jsonl_log<AtomicFile>::path() const noexcept {
     return state_->path;
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 append_mode basic_jsonl_log<AtomicFile>::mode() const noexcept {
     return state_->options.mode;
 }
 
-template <class AtomicFile>
+template <atomic_file_type AtomicFile>
 std::uint64_t basic_jsonl_log<AtomicFile>::sync_count() const noexcept {
     return state_->syncs.load();
 }
