@@ -7,7 +7,7 @@
 #ifndef PERSIST_ERROR_HPP
 #define PERSIST_ERROR_HPP
 
-#include <persist/detail/config.hpp>
+#include <persist/config.hpp>
 
 #include <boost/assert/source_location.hpp>
 #include <boost/system/result.hpp>

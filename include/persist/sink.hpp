@@ -2,7 +2,7 @@
 #ifndef PERSIST_SINK_HPP
 #define PERSIST_SINK_HPP
 
-#include <persist/detail/config.hpp>
+#include <persist/config.hpp>
 
 #include <cstddef>
 #include <span>

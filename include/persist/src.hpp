@@ -4,10 +4,10 @@
 #ifndef PERSIST_SRC_HPP
 #define PERSIST_SRC_HPP
 
-#include <persist/detail/config.hpp>
+#include <persist/config.hpp>
 
-#include <persist/detail/impl/jsonl_line.ipp>
-#include <persist/detail/impl/state_document.ipp>
+#include <persist/store/detail/impl/jsonl_line.ipp>
+#include <persist/store/detail/impl/state_document.ipp>
 #include <persist/detail/impl/temp_name.ipp>
 #include <persist/detail/impl/utc_time.ipp>
 #include <persist/detail/impl/validate_path.ipp>

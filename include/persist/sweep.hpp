@@ -3,8 +3,8 @@
 #ifndef PERSIST_SWEEP_HPP
 #define PERSIST_SWEEP_HPP
 
-#include <persist/detail/config.hpp>
-#include <persist/detail/naming_steps.hpp>
+#include <persist/config.hpp>
+#include <persist/naming/detail/naming_steps.hpp>
 #include <persist/detail/temp_name.hpp>
 #include <persist/fs/fs_policy.hpp>
 

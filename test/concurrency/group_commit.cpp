@@ -1,7 +1,7 @@
 // group_commit between threads: concurrent submitters share commits, and
 // every batch lands exactly once, in each submitter's order, before its
 // submit returns.
-#include <persist/detail/group_commit.hpp>
+#include <persist/store/detail/group_commit.hpp>
 
 #include <boost/test/unit_test.hpp>
 

@@ -5,7 +5,7 @@
 #define PERSIST_CONSUMER_HAS_API 1
 #else
 // Early in the project only the configuration header exists.
-#include <persist/detail/config.hpp>
+#include <persist/config.hpp>
 #endif
 
 #if defined(PERSIST_HEADER_ONLY)

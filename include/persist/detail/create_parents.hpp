@@ -2,8 +2,11 @@
 #ifndef PERSIST_DETAIL_CREATE_PARENTS_HPP
 #define PERSIST_DETAIL_CREATE_PARENTS_HPP
 
-#include <persist/detail/naming_steps.hpp>
+#include <persist/detail/path_text.hpp>
+#include <persist/error.hpp>
+#include <persist/fs/fs_policy.hpp>
 
+#include <filesystem>
 #include <vector>
 
 namespace persist::detail {

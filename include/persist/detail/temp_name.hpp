@@ -2,7 +2,7 @@
 #ifndef PERSIST_DETAIL_TEMP_NAME_HPP
 #define PERSIST_DETAIL_TEMP_NAME_HPP
 
-#include <persist/detail/config.hpp>
+#include <persist/config.hpp>
 
 #include <sys/types.h>
 

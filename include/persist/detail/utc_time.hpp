@@ -3,7 +3,7 @@
 #ifndef PERSIST_DETAIL_UTC_TIME_HPP
 #define PERSIST_DETAIL_UTC_TIME_HPP
 
-#include <persist/detail/config.hpp>
+#include <persist/config.hpp>
 
 #include <chrono>
 #include <optional>

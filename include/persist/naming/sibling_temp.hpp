@@ -2,7 +2,7 @@
 #ifndef PERSIST_NAMING_SIBLING_TEMP_HPP
 #define PERSIST_NAMING_SIBLING_TEMP_HPP
 
-#include <persist/detail/naming_steps.hpp>
+#include <persist/naming/detail/naming_steps.hpp>
 
 namespace persist {
 

@@ -2,7 +2,7 @@
 #ifndef PERSIST_NAMING_TEMP_DIR_HPP
 #define PERSIST_NAMING_TEMP_DIR_HPP
 
-#include <persist/detail/naming_steps.hpp>
+#include <persist/naming/detail/naming_steps.hpp>
 #include <persist/detail/unique_handle.hpp>
 
 #include <cstdlib>

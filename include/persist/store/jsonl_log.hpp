@@ -5,7 +5,7 @@
 
 #include <persist/atomic_file.hpp>
 #include <persist/default_file.hpp>
-#include <persist/detail/group_commit.hpp>
+#include <persist/store/detail/group_commit.hpp>
 #include <persist/detail/unique_handle.hpp>
 #include <persist/store/jsonl_reader.hpp>
 #include <persist/store/jsonl_recovery.hpp>

@@ -3,7 +3,7 @@
 #ifndef PERSIST_STORE_JSONL_READER_HPP
 #define PERSIST_STORE_JSONL_READER_HPP
 
-#include <persist/detail/jsonl_line.hpp>
+#include <persist/store/detail/jsonl_line.hpp>
 #include <persist/error.hpp>
 #include <persist/fs/fs_policy.hpp>
 

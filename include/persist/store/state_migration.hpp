@@ -3,7 +3,7 @@
 #ifndef PERSIST_STORE_STATE_MIGRATION_HPP
 #define PERSIST_STORE_STATE_MIGRATION_HPP
 
-#include <persist/detail/config.hpp>
+#include <persist/config.hpp>
 #include <persist/error.hpp>
 
 #include <boost/json/value.hpp>

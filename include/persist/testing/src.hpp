@@ -5,7 +5,7 @@
 #ifndef PERSIST_TESTING_SRC_HPP
 #define PERSIST_TESTING_SRC_HPP
 
-#include <persist/detail/config.hpp>
+#include <persist/config.hpp>
 
 #include <persist/testing/impl/crash_harness.ipp>
 #include <persist/testing/impl/fault_fs.ipp>

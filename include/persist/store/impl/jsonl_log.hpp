@@ -4,8 +4,8 @@
 
 #include <persist/detail/create_parents.hpp>
 #include <persist/detail/file_lock.hpp>
-#include <persist/detail/jsonl_line.hpp>
-#include <persist/detail/naming_steps.hpp>
+#include <persist/store/detail/jsonl_line.hpp>
+#include <persist/naming/detail/naming_steps.hpp>
 #include <persist/detail/owned_name.hpp>
 #include <persist/detail/read_file.hpp>
 #include <persist/detail/validate_path.hpp>

@@ -3,7 +3,7 @@
 #define PERSIST_STORE_IMPL_JSONL_RECOVERY_HPP
 
 #include <persist/detail/file_lock.hpp>
-#include <persist/detail/jsonl_line.hpp>
+#include <persist/store/detail/jsonl_line.hpp>
 #include <persist/detail/quarantine_name.hpp>
 #include <persist/detail/unique_handle.hpp>
 #include <persist/detail/validate_path.hpp>

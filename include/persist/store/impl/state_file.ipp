@@ -2,7 +2,7 @@
 #ifndef PERSIST_STORE_IMPL_STATE_FILE_IPP
 #define PERSIST_STORE_IMPL_STATE_FILE_IPP
 
-#include <persist/detail/state_document.hpp>
+#include <persist/store/detail/state_document.hpp>
 #include <persist/store/state_file.hpp>
 
 namespace persist {

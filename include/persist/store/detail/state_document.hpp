@@ -1,6 +1,6 @@
 // The envelope state_file writes around a state: version, time, state.
-#ifndef PERSIST_DETAIL_STATE_DOCUMENT_HPP
-#define PERSIST_DETAIL_STATE_DOCUMENT_HPP
+#ifndef PERSIST_STORE_DETAIL_STATE_DOCUMENT_HPP
+#define PERSIST_STORE_DETAIL_STATE_DOCUMENT_HPP
 
 #include <persist/detail/utc_time.hpp>
 #include <persist/error.hpp>
@@ -37,7 +37,7 @@ PERSIST_DECL std::string format_state_document(std::uint64_t version, std::chron
 }  // namespace persist::detail
 
 #if defined(PERSIST_HEADER_ONLY)
-#include <persist/detail/impl/state_document.ipp>
+#include <persist/store/detail/impl/state_document.ipp>
 #endif
 
 #endif

@@ -1,8 +1,8 @@
-// Out-of-line definitions for <persist/detail/jsonl_line.hpp>.
-#ifndef PERSIST_DETAIL_IMPL_JSONL_LINE_IPP
-#define PERSIST_DETAIL_IMPL_JSONL_LINE_IPP
+// Out-of-line definitions for <persist/store/detail/jsonl_line.hpp>.
+#ifndef PERSIST_STORE_DETAIL_IMPL_JSONL_LINE_IPP
+#define PERSIST_STORE_DETAIL_IMPL_JSONL_LINE_IPP
 
-#include <persist/detail/jsonl_line.hpp>
+#include <persist/store/detail/jsonl_line.hpp>
 
 #include <persist/json_text.hpp>
 

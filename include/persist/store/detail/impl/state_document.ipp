@@ -1,8 +1,8 @@
-// Out-of-line definitions for <persist/detail/state_document.hpp>.
-#ifndef PERSIST_DETAIL_IMPL_STATE_DOCUMENT_IPP
-#define PERSIST_DETAIL_IMPL_STATE_DOCUMENT_IPP
+// Out-of-line definitions for <persist/store/detail/state_document.hpp>.
+#ifndef PERSIST_STORE_DETAIL_IMPL_STATE_DOCUMENT_IPP
+#define PERSIST_STORE_DETAIL_IMPL_STATE_DOCUMENT_IPP
 
-#include <persist/detail/state_document.hpp>
+#include <persist/store/detail/state_document.hpp>
 #include <persist/json_text.hpp>
 
 #include <boost/json/object.hpp>

@@ -1,7 +1,7 @@
 // group_commit: every batch is committed exactly once, after it was
 // submitted, and a failure reaches its submitter. Concurrent submitters are
 // in test/concurrency/group_commit.cpp.
-#include <persist/detail/group_commit.hpp>
+#include <persist/store/detail/group_commit.hpp>
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,6 +1,6 @@
 // Steps the naming policies share: creating a named temp, renaming it.
-#ifndef PERSIST_DETAIL_NAMING_STEPS_HPP
-#define PERSIST_DETAIL_NAMING_STEPS_HPP
+#ifndef PERSIST_NAMING_DETAIL_NAMING_STEPS_HPP
+#define PERSIST_NAMING_DETAIL_NAMING_STEPS_HPP
 
 #include <persist/detail/path_text.hpp>
 #include <persist/detail/temp_name.hpp>

@@ -1,6 +1,6 @@
 // group_commit: concurrent appenders share one write and one sync.
-#ifndef PERSIST_DETAIL_GROUP_COMMIT_HPP
-#define PERSIST_DETAIL_GROUP_COMMIT_HPP
+#ifndef PERSIST_STORE_DETAIL_GROUP_COMMIT_HPP
+#define PERSIST_STORE_DETAIL_GROUP_COMMIT_HPP
 
 #include <persist/error.hpp>
 

@@ -1,5 +1,5 @@
 // The record checks that keep every written line readable.
-#include <persist/detail/jsonl_line.hpp>
+#include <persist/store/detail/jsonl_line.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>

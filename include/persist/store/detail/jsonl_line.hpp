@@ -1,9 +1,9 @@
 // One JSON Lines record as bytes: the checks that make it read back as
 // itself, and its compact serialization.
-#ifndef PERSIST_DETAIL_JSONL_LINE_HPP
-#define PERSIST_DETAIL_JSONL_LINE_HPP
+#ifndef PERSIST_STORE_DETAIL_JSONL_LINE_HPP
+#define PERSIST_STORE_DETAIL_JSONL_LINE_HPP
 
-#include <persist/detail/config.hpp>
+#include <persist/config.hpp>
 #include <persist/json_text.hpp>
 
 #include <boost/json/value.hpp>
@@ -31,7 +31,7 @@ PERSIST_DECL void append_jsonl_line(std::string& out, boost::json::value const& 
 }  // namespace persist::detail
 
 #if defined(PERSIST_HEADER_ONLY)
-#include <persist/detail/impl/jsonl_line.ipp>
+#include <persist/store/detail/impl/jsonl_line.ipp>
 #endif
 
 #endif
