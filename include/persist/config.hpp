@@ -1,8 +1,6 @@
 // persist: configuration macros shared by every header.
 //
-// PERSIST_HEADER_ONLY: define it to use persist without linking libpersist.
-// The out-of-line definitions (impl/*.ipp) are then compiled inline into each
-// translation unit that includes <persist/src.hpp>.
+// PERSIST_HEADER_ONLY (PERSIST_DECL becomes inline): README, "Header-only use".
 #ifndef PERSIST_CONFIG_HPP
 #define PERSIST_CONFIG_HPP
 

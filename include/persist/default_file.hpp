@@ -1,5 +1,5 @@
 // The front door: replace and read one file with the default policies, no
-// template arguments. README, "Quick start" and "Library overview".
+// template arguments. README, "Library overview".
 #ifndef PERSIST_DEFAULT_FILE_HPP
 #define PERSIST_DEFAULT_FILE_HPP
 

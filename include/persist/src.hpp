@@ -1,6 +1,5 @@
 // Include this in exactly one translation unit to compile persist's
-// out-of-line code (src/src.cpp does); with PERSIST_HEADER_ONLY defined the
-// headers include it themselves and no library is needed.
+// out-of-line code (src/src.cpp does). Header-only: README, "Header-only use".
 #ifndef PERSIST_SRC_HPP
 #define PERSIST_SRC_HPP
 

@@ -7,7 +7,7 @@
 #include <persist/testing/memory_fs.hpp>
 
 #if defined(PERSIST_HEADER_ONLY)
-#include <persist/src.hpp>  // header-only: compile the out-of-line code here
+#include <persist/src.hpp>  // optional: README, "Header-only use"
 #include <persist/testing/src.hpp>
 #endif
 

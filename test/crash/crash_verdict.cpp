@@ -1,6 +1,7 @@
 // judge_replace, the crash checker's verdict that persist-bench prints as
-// its guarantee column: each tier comes out as DESIGN.md's table says, and
-// a tier weakened on purpose comes out "no" where it cheats.
+// its guarantee column: each tier comes out as the table in README,
+// "Durability guarantees" says, and a tier weakened on purpose comes out
+// "no" where it cheats.
 #include "support/replace_crash.hpp"
 
 #include <persist/durability/data_sync.hpp>

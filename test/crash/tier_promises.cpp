@@ -1,6 +1,7 @@
-// Every durability tier keeps DESIGN.md's promise: each policy combination
-// on memory_fs, crashed (power loss and process crash) at every point of
-// three workloads, with the tier's invariant checked on every image.
+// Every durability tier keeps its promise (README, "Durability guarantees"):
+// each policy combination on memory_fs, crashed (power loss and process
+// crash) at every point of three workloads, with the tier's invariant
+// checked on every image.
 #include "support/replace_crash_checks.hpp"
 
 #include "support/policy_matrix.hpp"

@@ -1,7 +1,8 @@
 // Crash checks of atomic_file::replace: workloads of replaces, and the
-// invariant of each durability tier from DESIGN.md's table. No Boost.Test
-// here: persist-bench compiles this (and links persist::testing) to derive its
-// guarantee column; the Boost.Test checks are in replace_crash_checks.hpp.
+// invariant of each durability tier from the table in README, "Durability
+// guarantees". No Boost.Test here: persist-bench compiles this (and links
+// persist::testing) to derive its guarantee column; the Boost.Test checks
+// are in replace_crash_checks.hpp.
 #ifndef PERSIST_TEST_SUPPORT_REPLACE_CRASH_HPP
 #define PERSIST_TEST_SUPPORT_REPLACE_CRASH_HPP
 

@@ -61,6 +61,11 @@ struct settings_options {
     open_sweep_options stale_temps;
 };
 
+/// How much older than the moment it is read a version of a settings file
+/// must be for the cache to trust an equal stat(2) later: above every
+/// common filesystem's mtime granularity (FAT's is 2 s).
+inline constexpr std::chrono::nanoseconds settings_racy_window = std::chrono::seconds(3);
+
 /// Scoped JSON settings. Each scope is one file holding a JSON object; a
 /// missing file is an empty object, created on the first write. Keys are
 /// RFC 6901 JSON Pointers ("/ui/font/size"; "~1" for '/', "~0" for '~').
@@ -111,12 +116,6 @@ struct settings_options {
 ///   does not take `<file>.lock`, or reaches the file through another name
 ///   (a different symlink), is not excluded.
 /// - Durability is the AtomicFile's (full_sync by default).
-///
-/// How much older than the moment it is read a version of a settings file
-/// must be for the cache to trust an equal stat(2) later: above every
-/// common filesystem's mtime granularity (FAT's is 2 s).
-inline constexpr std::chrono::nanoseconds settings_racy_window = std::chrono::seconds(3);
-
 template <atomic_file_type AtomicFile = default_atomic_file>
 class basic_settings_store {
 public:

@@ -1,7 +1,6 @@
 // Include this in exactly one translation unit to compile persist::testing's
 // out-of-line code (src/testing.cpp does), as <persist/src.hpp> is for the
-// library; with PERSIST_HEADER_ONLY defined the headers include it
-// themselves and no library is needed.
+// library. Header-only: README, "Header-only use".
 #ifndef PERSIST_TESTING_SRC_HPP
 #define PERSIST_TESTING_SRC_HPP
 
