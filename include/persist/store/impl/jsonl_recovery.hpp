@@ -3,10 +3,10 @@
 #define PERSIST_STORE_IMPL_JSONL_RECOVERY_HPP
 
 #include <persist/detail/file_lock.hpp>
-#include <persist/store/detail/jsonl_line.hpp>
 #include <persist/detail/quarantine_name.hpp>
 #include <persist/detail/unique_handle.hpp>
 #include <persist/detail/validate_path.hpp>
+#include <persist/store/detail/jsonl_line.hpp>
 #include <persist/store/detail/private_files.hpp>
 
 #include <string>
@@ -40,66 +40,66 @@ io_result<std::filesystem::path> free_quarantine_path(Fs& fs, std::filesystem::p
     return std::make_error_code(std::errc::file_exists);
 }
 
-template <atomic_file_type AtomicFile>
-result<jsonl_recovery_report> recover_locked(AtomicFile const& af, std::filesystem::path const& log,
-                                             typename AtomicFile::fs_type::handle append_handle,
-                                             jsonl_corruption corruption) {
-    using Durability = typename AtomicFile::durability_type;
-    auto& fs = af.fs();
-    jsonl_read_options options;
-    options.mode = jsonl_read_mode::lenient;
-    options.keep_line_bytes = true;
-    options.owner = owner_of_target(af.options().symlinks);
-    auto reader = jsonl_reader<typename AtomicFile::fs_type>::open(fs, log, options);
-    if (!reader) return reader.error();
+/// What reading the whole log found: records, corrupt lines, size.
+template <class Fs>
+result<jsonl_recovery_report> survey_log(jsonl_reader<Fs>& reader) {
     for (;;) {
-        auto record = reader->next();
+        auto record = reader.next();
         if (!record) return record.error();
         if (!*record) break;
     }
-
     jsonl_recovery_report report;
-    report.records = reader->record_count();
-    auto const& tail = reader->unterminated_line();
+    report.records = reader.record_count();
+    auto const& tail = reader.unterminated_line();
     bool const torn = tail && !tail->is_record;
-    report.corrupt_line_count = reader->bad_line_count() - (torn ? 1 : 0);
-    for (auto const& bad : reader->bad_lines()) {
+    report.corrupt_line_count = reader.bad_line_count() - (torn ? 1 : 0);
+    for (auto const& bad : reader.bad_lines()) {
         if (bad.terminated) report.corrupt_lines.push_back(bad);
     }
-    if (corruption == jsonl_corruption::fail && report.corrupt_line_count != 0) {
-        return error(stage::parse, errc::corrupt_data, log, {},
-                     report.corrupt_lines.front().detail);
-    }
-    report.size = reader->terminated_size() + (tail ? tail->length : 0);
-    if (!tail) return report;
+    report.size = reader.terminated_size() + (tail ? tail->length : 0);
+    return report;
+}
 
-    if (tail->is_record) {
-        if (auto added = fs.write(append_handle, std::as_bytes(std::span("\n", 1))); !added) {
-            return error(stage::recover, added.error(), log, {},
-                         "cannot add the missing newline after the last record");
-        }
-        if (auto synced = Durability::sync_file(fs, append_handle); !synced) {
-            return error(stage::recover, synced.error(), log, {},
-                         "cannot sync the newline added to the last record");
-        }
-        report.added_newline = true;
-        report.size += 1;
-        return report;
+/// A last record without its '\n': adds it, synced per the tier.
+template <class Durability, class Fs>
+result<jsonl_recovery_report> terminate_last_record(Fs& fs, typename Fs::handle append_handle,
+                                                    std::filesystem::path const& log,
+                                                    jsonl_recovery_report report) {
+    if (auto added = fs.write(append_handle, std::as_bytes(std::span("\n", 1))); !added) {
+        return error(stage::recover, added.error(), log, {},
+                     "cannot add the missing newline after the last record");
     }
+    if (auto synced = Durability::sync_file(fs, append_handle); !synced) {
+        return error(stage::recover, synced.error(), log, {},
+                     "cannot sync the newline added to the last record");
+    }
+    report.added_newline = true;
+    report.size += 1;
+    return report;
+}
 
+/// A torn tail: saves its bytes under a free `.torn-` name, then cuts the
+/// log back to its last whole line, synced per the tier.
+template <atomic_file_type AtomicFile>
+result<jsonl_recovery_report> quarantine_torn_tail(
+    AtomicFile const& af, std::filesystem::path const& log,
+    typename AtomicFile::fs_type::handle append_handle, jsonl_unterminated_line const& tail,
+    jsonl_recovery_report report) {
+    using Durability = typename AtomicFile::durability_type;
+    auto& fs = af.fs();
     auto quarantine = free_quarantine_path(fs, log);
     if (!quarantine) {
         return error(stage::recover, quarantine.error(), log, {},
                      "cannot find a free name for the torn tail");
     }
-    if (auto saved = af.replace(*quarantine, tail->bytes, quarantine_options_of(af.options()));
+    if (auto saved = af.replace(*quarantine, tail.bytes, quarantine_options_of(af.options()));
         !saved) {
         return error(
             stage::recover, saved.error().code(), log, *quarantine,
             "cannot save the torn tail (" + saved.error().message() + "); the log is untouched");
     }
-    auto const kept = tail->offset;
-    auto const in_quarantine = "; the torn tail (" + std::to_string(tail->length) +
+    auto const kept = tail.offset;
+    auto const in_quarantine = "; the torn tail (" + std::to_string(tail.length) +
                                " bytes at offset " + std::to_string(kept) +
                                ") is saved in the quarantine file";
     if (auto cut = fs.truncate(append_handle, kept); !cut) {
@@ -111,10 +111,36 @@ result<jsonl_recovery_report> recover_locked(AtomicFile const& af, std::filesyst
                      "cannot sync the truncated log" + in_quarantine);
     }
     report.torn_offset = kept;
-    report.torn_bytes = tail->length;
+    report.torn_bytes = tail.length;
     report.quarantine_path = std::move(*quarantine);
     report.size = kept;
     return report;
+}
+
+template <atomic_file_type AtomicFile>
+result<jsonl_recovery_report> recover_locked(AtomicFile const& af, std::filesystem::path const& log,
+                                             typename AtomicFile::fs_type::handle append_handle,
+                                             jsonl_corruption corruption) {
+    using Fs = typename AtomicFile::fs_type;
+    jsonl_read_options options;
+    options.mode = jsonl_read_mode::lenient;
+    options.keep_line_bytes = true;
+    options.owner = owner_of_target(af.options().symlinks);
+    auto reader = jsonl_reader<Fs>::open(af.fs(), log, options);
+    if (!reader) return reader.error();
+    auto report = survey_log(*reader);
+    if (!report) return report.error();
+    if (corruption == jsonl_corruption::fail && report->corrupt_line_count != 0) {
+        return error(stage::parse, errc::corrupt_data, log, {},
+                     report->corrupt_lines.front().detail);
+    }
+    auto const& tail = reader->unterminated_line();
+    if (!tail) return report;
+    if (tail->is_record) {
+        return terminate_last_record<typename AtomicFile::durability_type>(af.fs(), append_handle,
+                                                                           log, std::move(*report));
+    }
+    return quarantine_torn_tail(af, log, append_handle, *tail, std::move(*report));
 }
 
 }  // namespace detail

@@ -204,28 +204,94 @@ PERSIST_DECL tree state::live_tree() const {
     return t;
 }
 
-PERSIST_DECL crash_result state::crash(crash_options const& opts) const {
-    crash_result result;
-    auto const n = pending.size();
-    result.pending = n;
-    auto const deps = dependencies(pending, options.ordered_directory_operations);
-    std::unordered_set<std::string> seen;
-    std::vector<char> chosen(n, 0);
-    std::string header =
-        "power cut with " + std::to_string(n) + " pending operation" + (n == 1 ? "" : "s");
+// The images of one power cut: which subsets of the pending operations
+// reached the disk (closed under their dependencies), each with at most one
+// write torn. chosen[i] says whether pending[i] is in the subset at hand.
+class crash_images {
+public:
+    crash_images(tree const& durable, std::vector<pending_op> const& pending,
+                 bool ordered_directory_operations, crash_result& result)
+        : durable_(durable),
+          pending_(pending),
+          n_(pending.size()),
+          deps_(dependencies(pending, ordered_directory_operations)),
+          chosen_(n_, 0),
+          header_("power cut with " + std::to_string(n_) + " pending operation" +
+                  (n_ == 1 ? "" : "s")),
+          result_(result) {
+        result_.pending = n_;
+    }
 
-    auto emit = [&](std::size_t torn_at, int torn) {
-        tree t = durable;
-        for (std::size_t i = 0; i < n; ++i) {
-            if (chosen[i]) apply(t, pending[i], i == torn_at ? torn : whole);
+    /// Every subset: 2^n of them.
+    void all_subsets() {
+        for (std::uint64_t mask = 0; mask < (std::uint64_t{1} << n_); ++mask) {
+            for (std::size_t i = 0; i < n_; ++i)
+                chosen_[i] = (mask >> i) & 1;
+            if (closed()) emit_each_tearing();
+        }
+    }
+
+    /// Too many for all: the prefixes (each with its last write torn), each
+    /// prefix without one of its last operations, and random subsets.
+    void sampled(std::uint64_t seed, std::size_t random_samples) {
+        char seed_text[32];
+        std::snprintf(seed_text, sizeof seed_text, "%llu", static_cast<unsigned long long>(seed));
+        header_ += " (sampled; seed " + std::string(seed_text) + ")";
+        for (std::size_t k = 0; k <= n_; ++k) {
+            choose_prefix(k);
+            emit(n_, whole);
+            if (k > 0 && pending_[k - 1].kind == op_kind::write) {
+                emit(k - 1, zeros);
+                emit(k - 1, garbage);
+                emit(k - 1, first_half);
+            }
+        }
+        constexpr std::size_t omit_window = 8;
+        for (std::size_t k = 1; k <= n_; ++k) {
+            for (std::size_t j = k > omit_window ? k - omit_window : 0; j < k; ++j) {
+                choose_prefix(k);
+                chosen_[j] = 0;
+                close_under_dependencies();
+                emit(n_, whole);
+            }
+        }
+        std::mt19937_64 random(seed);
+        for (std::size_t s = 0; s < random_samples; ++s) {
+            for (std::size_t i = 0; i < n_; ++i)
+                chosen_[i] = static_cast<char>(random() & 1);
+            close_under_dependencies();
+            std::vector<std::size_t> writes;
+            for (std::size_t i = 0; i < n_; ++i) {
+                if (chosen_[i] && pending_[i].kind == op_kind::write) writes.push_back(i);
+            }
+            if (!writes.empty() && (random() & 1)) {
+                emit(writes[random() % writes.size()], static_cast<int>(1 + random() % 3));
+            } else {
+                emit(n_, whole);
+            }
+        }
+    }
+
+private:
+    /// The image of the chosen subset with pending_[torn_at] landed as
+    /// `torn` (torn_at == n_: none torn), unless an equal image was seen.
+    void emit(std::size_t torn_at, int torn) {
+        tree t = durable_;
+        for (std::size_t i = 0; i < n_; ++i) {
+            if (chosen_[i]) apply(t, pending_[i], i == torn_at ? torn : whole);
         }
         prune(t);
         auto key = canonical_key(t);
-        if (!seen.insert(key).second) return;
-        std::string how = header + "\n";
-        for (std::size_t i = 0; i < n; ++i) {
-            how += "  #" + std::to_string(pending[i].sequence) + " " + pending[i].what + ": ";
-            if (!chosen[i]) {
+        if (!seen_.insert(key).second) return;
+        result_.images.push_back(image_access::make(std::make_shared<tree const>(std::move(t)),
+                                                    describe(torn_at, torn), std::move(key)));
+    }
+
+    std::string describe(std::size_t torn_at, int torn) const {
+        std::string how = header_ + "\n";
+        for (std::size_t i = 0; i < n_; ++i) {
+            how += "  #" + std::to_string(pending_[i].sequence) + " " + pending_[i].what + ": ";
+            if (!chosen_[i]) {
                 how += "lost\n";
             } else if (i != torn_at) {
                 how += "persisted\n";
@@ -235,94 +301,67 @@ PERSIST_DECL crash_result state::crash(crash_options const& opts) const {
                                          : "torn (first half)\n";
             }
         }
-        result.images.push_back(image_access::make(std::make_shared<tree const>(std::move(t)),
-                                                   std::move(how), std::move(key)));
-    };
-    auto emit_tearing_writes = [&] {
-        emit(n, whole);
-        for (std::size_t i = 0; i < n; ++i) {
-            if (!chosen[i] || pending[i].kind != op_kind::write) continue;
+        return how;
+    }
+
+    /// The chosen subset whole, then with each chosen write torn each way.
+    void emit_each_tearing() {
+        emit(n_, whole);
+        for (std::size_t i = 0; i < n_; ++i) {
+            if (!chosen_[i] || pending_[i].kind != op_kind::write) continue;
             emit(i, zeros);
             emit(i, garbage);
-            if (pending[i].bytes->size() >= 2) emit(i, first_half);
+            if (pending_[i].bytes->size() >= 2) emit(i, first_half);
         }
-    };
-    auto closed = [&] {
-        for (std::size_t i = 0; i < n; ++i) {
-            if (!chosen[i]) continue;
-            for (auto const d : deps[i]) {
-                if (!chosen[d]) return false;
+    }
+
+    bool closed() const {
+        for (std::size_t i = 0; i < n_; ++i) {
+            if (!chosen_[i]) continue;
+            for (auto const d : deps_[i]) {
+                if (!chosen_[d]) return false;
             }
         }
         return true;
-    };
-    auto close_under_dependencies = [&] {
-        for (std::size_t i = 0; i < n; ++i) {
-            if (chosen[i] && std::any_of(deps[i].begin(), deps[i].end(),
-                                         [&](std::size_t d) { return !chosen[d]; })) {
-                chosen[i] = 0;
-            }
-        }
-    };
-    auto choose_prefix = [&](std::size_t k) {
-        for (std::size_t i = 0; i < n; ++i)
-            chosen[i] = i < k;
-    };
-
-    constexpr std::size_t largest_exhaustive = 20;  // 2^20 subsets
-    if (n <= std::min(opts.exhaustive_limit, largest_exhaustive)) {
-        for (std::uint64_t mask = 0; mask < (std::uint64_t{1} << n); ++mask) {
-            for (std::size_t i = 0; i < n; ++i)
-                chosen[i] = (mask >> i) & 1;
-            if (closed()) emit_tearing_writes();
-        }
-        return result;
     }
 
+    void close_under_dependencies() {
+        for (std::size_t i = 0; i < n_; ++i) {
+            if (chosen_[i] && std::any_of(deps_[i].begin(), deps_[i].end(),
+                                          [&](std::size_t d) { return !chosen_[d]; })) {
+                chosen_[i] = 0;
+            }
+        }
+    }
+
+    void choose_prefix(std::size_t k) {
+        for (std::size_t i = 0; i < n_; ++i)
+            chosen_[i] = i < k;
+    }
+
+    tree const& durable_;
+    std::vector<pending_op> const& pending_;
+    std::size_t n_;
+    std::vector<std::vector<std::size_t>> deps_;
+    std::vector<char> chosen_;
+    std::unordered_set<std::string> seen_;
+    std::string header_;
+    crash_result& result_;
+};
+
+PERSIST_DECL crash_result state::crash(crash_options const& opts) const {
+    crash_result result;
+    crash_images images(durable, pending, options.ordered_directory_operations, result);
+    constexpr std::size_t largest_exhaustive = 20;  // 2^20 subsets
+    if (pending.size() <= std::min(opts.exhaustive_limit, largest_exhaustive)) {
+        images.all_subsets();
+        return result;
+    }
     result.exhaustive = false;
     result.seed = opts.seed
                       ? *opts.seed
                       : (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
-    char seed_text[32];
-    std::snprintf(seed_text, sizeof seed_text, "%llu",
-                  static_cast<unsigned long long>(result.seed));
-    header += " (sampled; seed " + std::string(seed_text) + ")";
-    // Prefixes, and each prefix with its last operation torn.
-    for (std::size_t k = 0; k <= n; ++k) {
-        choose_prefix(k);
-        emit(n, whole);
-        if (k > 0 && pending[k - 1].kind == op_kind::write) {
-            emit(k - 1, zeros);
-            emit(k - 1, garbage);
-            emit(k - 1, first_half);
-        }
-    }
-    // Each prefix without one of its last operations (and what depends on it).
-    constexpr std::size_t omit_window = 8;
-    for (std::size_t k = 1; k <= n; ++k) {
-        for (std::size_t j = k > omit_window ? k - omit_window : 0; j < k; ++j) {
-            choose_prefix(k);
-            chosen[j] = 0;
-            close_under_dependencies();
-            emit(n, whole);
-        }
-    }
-    // Random subsets, one write in half of them torn.
-    std::mt19937_64 random(result.seed);
-    for (std::size_t s = 0; s < opts.random_samples; ++s) {
-        for (std::size_t i = 0; i < n; ++i)
-            chosen[i] = static_cast<char>(random() & 1);
-        close_under_dependencies();
-        std::vector<std::size_t> writes;
-        for (std::size_t i = 0; i < n; ++i) {
-            if (chosen[i] && pending[i].kind == op_kind::write) writes.push_back(i);
-        }
-        if (!writes.empty() && (random() & 1)) {
-            emit(writes[random() % writes.size()], static_cast<int>(1 + random() % 3));
-        } else {
-            emit(n, whole);
-        }
-    }
+    images.sampled(result.seed, opts.random_samples);
     return result;
 }
 
