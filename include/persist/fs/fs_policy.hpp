@@ -99,6 +99,12 @@ enum class name_owner {
     X(lock, lock, handle, (path const& p), (p))
 // clang-format on
 
+/// In a model's class, declares each operation of PERSIST_FS_OPERATIONS as
+/// a member defined out of line (PERSIST_DECL): posix_fs and memory_fs. The
+/// class declares `handle` and `using path = std::filesystem::path;`.
+#define PERSIST_FS_DECLARE_OPERATION(op, member, value, parameters, arguments) \
+    PERSIST_DECL io_result<value> member parameters;
+
 /// The operations of an Fs model, by name. Fault injection and call counting
 /// use these to say which call to fail or count.
 enum class fs_op {
