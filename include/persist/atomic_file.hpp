@@ -135,9 +135,9 @@ public:
 
     /// The filesystem this atomic_file works through, for a store's own
     /// calls (its lock, its appends). Shallow const, as a pointer is: an Fs
-    /// is a handle on a filesystem (posix_fs holds nothing; the test models
-    /// share their state between copies), so using it changes the files,
-    /// never this atomic_file. That is also why replace() is const.
+    /// is a handle on a filesystem (posix_fs holds nothing; copies of a
+    /// memory_fs share one tree), so using it changes the files, never this
+    /// atomic_file. That is also why replace() is const.
     Fs& fs() const noexcept { return fs_; }
     atomic_file_options const& options() const noexcept { return options_; }
     Naming const& naming() const noexcept { return naming_; }
