@@ -21,8 +21,8 @@
 #include "raw_sequence.hpp"
 #include "section.hpp"
 
-#include <persist/testing/counting_fs.hpp>
 #include <persist/persist.hpp>
+#include <persist/testing/counting_fs.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/value_from.hpp>

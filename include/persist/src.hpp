@@ -5,8 +5,6 @@
 
 #include <persist/config.hpp>
 
-#include <persist/store/detail/impl/jsonl_line.ipp>
-#include <persist/store/detail/impl/state_document.ipp>
 #include <persist/detail/impl/temp_name.ipp>
 #include <persist/detail/impl/utc_time.ipp>
 #include <persist/detail/impl/validate_path.ipp>
@@ -16,6 +14,8 @@
 #include <persist/impl/json_pointer.ipp>
 #include <persist/impl/json_text.ipp>
 #include <persist/impl/sweep.ipp>
+#include <persist/store/detail/impl/jsonl_line.ipp>
+#include <persist/store/detail/impl/state_document.ipp>
 #include <persist/store/impl/state_file.ipp>
 #include <persist/store/impl/state_migration.ipp>
 

@@ -4,7 +4,7 @@
 #define PERSIST_SWEEP_HPP
 
 #include <persist/config.hpp>
-#include <persist/naming/detail/naming_steps.hpp>
+#include <persist/detail/path_text.hpp>
 #include <persist/detail/temp_name.hpp>
 #include <persist/fs/fs_policy.hpp>
 

@@ -11,9 +11,9 @@
 
 #include <persist/durability/full_sync.hpp>
 #include <persist/durability/no_sync.hpp>
-#include <persist/testing/counting_fs.hpp>
 #include <persist/json_pointer.hpp>
 #include <persist/json_text.hpp>
+#include <persist/testing/counting_fs.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>

@@ -10,8 +10,8 @@
 
 #include <persist/detail/read_file.hpp>
 #include <persist/durability/no_sync.hpp>
-#include <persist/testing/memory_fs.hpp>
 #include <persist/json_text.hpp>
+#include <persist/testing/memory_fs.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>

@@ -11,9 +11,9 @@
 
 #include <persist/durability/full_sync.hpp>
 #include <persist/durability/no_sync.hpp>
+#include <persist/naming/sibling_temp.hpp>
 #include <persist/testing/fault_fs.hpp>
 #include <persist/testing/memory_fs.hpp>
-#include <persist/naming/sibling_temp.hpp>
 
 #include <boost/test/unit_test.hpp>
 

@@ -2,8 +2,8 @@
 // time in-process, and is re-armed once it has fired.
 #include "soak/soak_worker.hpp"
 
-#include <persist/testing/fault_fs.hpp>
 #include <persist/fs/posix_fs.hpp>
+#include <persist/testing/fault_fs.hpp>
 
 #include <array>
 #include <cerrno>

@@ -18,9 +18,9 @@
 #define PERSIST_TEST_SUPPORT_FAULT_SWEEP_HPP
 
 #include <persist/atomic_file.hpp>
+#include <persist/naming/temp_dir.hpp>
 #include <persist/testing/fault_fs.hpp>
 #include <persist/testing/memory_fs.hpp>
-#include <persist/naming/temp_dir.hpp>
 
 #include <functional>
 #include <optional>

@@ -5,10 +5,10 @@
 
 #include "support/temp_directory.hpp"
 
+#include <persist/fs/posix_fs.hpp>
 #include <persist/testing/counting_fs.hpp>
 #include <persist/testing/fault_fs.hpp>
 #include <persist/testing/memory_fs.hpp>
-#include <persist/fs/posix_fs.hpp>
 
 #include <sys/stat.h>
 

@@ -5,9 +5,9 @@
 #include "support/fs_conformance.hpp"
 #include "support/fs_inspect.hpp"
 
+#include <persist/fs/posix_fs.hpp>
 #include <persist/testing/counting_fs.hpp>
 #include <persist/testing/memory_fs.hpp>
-#include <persist/fs/posix_fs.hpp>
 
 #include <boost/test/unit_test.hpp>
 

@@ -4,9 +4,9 @@
 
 #include <persist/detail/create_parents.hpp>
 #include <persist/detail/link_support.hpp>
-#include <persist/naming/detail/naming_steps.hpp>
 #include <persist/detail/read_file.hpp>
 #include <persist/detail/validate_path.hpp>
+#include <persist/naming/detail/naming_steps.hpp>
 
 #include <unistd.h>
 

@@ -2,8 +2,8 @@
 #ifndef PERSIST_NAMING_TEMP_DIR_HPP
 #define PERSIST_NAMING_TEMP_DIR_HPP
 
-#include <persist/naming/detail/naming_steps.hpp>
 #include <persist/detail/unique_handle.hpp>
+#include <persist/naming/detail/naming_steps.hpp>
 
 #include <cstdlib>
 

@@ -5,8 +5,8 @@
 
 #include <persist/atomic_file.hpp>
 #include <persist/default_file.hpp>
-#include <persist/store/detail/group_commit.hpp>
 #include <persist/detail/unique_handle.hpp>
+#include <persist/store/detail/group_commit.hpp>
 #include <persist/store/jsonl_reader.hpp>
 #include <persist/store/jsonl_recovery.hpp>
 #include <persist/sweep.hpp>

@@ -3,9 +3,9 @@
 #ifndef PERSIST_STORE_JSONL_READER_HPP
 #define PERSIST_STORE_JSONL_READER_HPP
 
-#include <persist/store/detail/jsonl_line.hpp>
 #include <persist/error.hpp>
 #include <persist/fs/fs_policy.hpp>
+#include <persist/store/detail/jsonl_line.hpp>
 
 #include <boost/json/value.hpp>
 

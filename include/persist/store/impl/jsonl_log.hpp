@@ -4,11 +4,11 @@
 
 #include <persist/detail/create_parents.hpp>
 #include <persist/detail/file_lock.hpp>
-#include <persist/store/detail/jsonl_line.hpp>
-#include <persist/naming/detail/naming_steps.hpp>
 #include <persist/detail/owned_name.hpp>
 #include <persist/detail/read_file.hpp>
 #include <persist/detail/validate_path.hpp>
+#include <persist/naming/detail/naming_steps.hpp>
+#include <persist/store/detail/jsonl_line.hpp>
 
 #include <algorithm>
 #include <atomic>

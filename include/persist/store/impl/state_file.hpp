@@ -8,9 +8,9 @@
 #include <persist/detail/owned_name.hpp>
 #include <persist/detail/path_text.hpp>
 #include <persist/detail/quarantine_name.hpp>
-#include <persist/store/detail/state_document.hpp>
 #include <persist/json_text.hpp>
 #include <persist/store/detail/private_files.hpp>
+#include <persist/store/detail/state_document.hpp>
 
 #include <boost/assert.hpp>
 #include <boost/json/monotonic_resource.hpp>

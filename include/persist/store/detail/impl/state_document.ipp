@@ -2,8 +2,8 @@
 #ifndef PERSIST_STORE_DETAIL_IMPL_STATE_DOCUMENT_IPP
 #define PERSIST_STORE_DETAIL_IMPL_STATE_DOCUMENT_IPP
 
-#include <persist/store/detail/state_document.hpp>
 #include <persist/json_text.hpp>
+#include <persist/store/detail/state_document.hpp>
 
 #include <boost/json/object.hpp>
 
