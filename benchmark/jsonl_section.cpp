@@ -152,11 +152,9 @@ growth measure_growth(section_context& context, std::filesystem::path const& pat
     return g;
 }
 
-void run(section_context& context) {
-    auto const path = context.directory / "session.jsonl";
-    double const batch_seconds = std::max(0.2, context.mode.batch_seconds * 2);
-
-    // 1. Throughput per tier, 1 and 8 threads, alternating.
+/// Appends per second for each tier, 1 and 8 threads, alternating.
+std::vector<throughput> measure_rates(section_context& context, std::filesystem::path const& path,
+                                      double batch_seconds) {
     std::vector<throughput> rates;
     boost::mp11::mp_for_each<tiers>([&](auto tier) {
         using Durability = decltype(tier);
@@ -176,14 +174,11 @@ void run(section_context& context) {
         }
         rates.push_back(std::move(t));
     });
+    return rates;
+}
 
-    // 2. Cost per append as the log grows, and against rewrite mode.
-    std::vector<growth> growths;
-    growths.push_back(measure_growth<no_sync>(context, path));
-    growths.push_back(measure_growth<full_sync>(context, path));
-    context.progress.clear();
-
-    // Report.
+void report_rates(section_context& context, std::vector<throughput> const& rates,
+                  json::array& rate_data) {
     auto& out = context.report;
     out.notes.push_back(
         "basic_jsonl_log<atomic_file<posix_fs, Durability, sibling_temp>>: records of about "
@@ -193,7 +188,6 @@ void run(section_context& context) {
         {"tier", "1 thread", "8 threads", "8 / 1", "syncs per append (8 threads)"},
         {false, true, true, true, true},
         {}};
-    json::array rate_data;
     for (auto const& t : rates) {
         double const one = median(t.rates[0]);
         double const eight = median(t.rates[1]);
@@ -211,13 +205,16 @@ void run(section_context& context) {
         }
     }
     out.tables.push_back(std::move(rate_table));
+}
 
+void report_costs(section_context& context, std::vector<growth> const& growths,
+                  json::array& cost_data) {
+    auto& out = context.report;
     text_table cost_table{"cost of one append (median latency, µs)",
                           {"tier", "1k records", "10k records", "100k records", "100k / 1k",
                            "rewrite mode, 10k", "rewrite / append, 10k"},
                           {false, true, true, true, true, true, true},
                           {}};
-    json::array cost_data;
     for (auto const& g : growths) {
         std::array<double, log_sizes.size()> cost{};
         for (std::size_t s = 0; s < log_sizes.size(); ++s)
@@ -241,6 +238,23 @@ void run(section_context& context) {
         }
     }
     out.tables.push_back(std::move(cost_table));
+}
+
+void run(section_context& context) {
+    auto const path = context.directory / "session.jsonl";
+    double const batch_seconds = std::max(0.2, context.mode.batch_seconds * 2);
+    auto const rates = measure_rates(context, path, batch_seconds);
+    // Cost per append as the log grows, and against rewrite mode.
+    std::vector<growth> growths;
+    growths.push_back(measure_growth<no_sync>(context, path));
+    growths.push_back(measure_growth<full_sync>(context, path));
+    context.progress.clear();
+
+    json::array rate_data;
+    json::array cost_data;
+    report_rates(context, rates, rate_data);
+    report_costs(context, growths, cost_data);
+    auto& out = context.report;
     out.footnotes.push_back(
         "Appends per second: appends completed over the batch's duration, " +
         fixed(batch_seconds, 2) + " s per batch, " + std::to_string(context.mode.rounds) +
