@@ -10,7 +10,6 @@
 #include <persist/detail/impl/validate_path.ipp>
 #include <persist/fs/impl/posix_fs.ipp>
 #include <persist/impl/default_file.ipp>
-#include <persist/impl/error.ipp>
 #include <persist/impl/json_pointer.ipp>
 #include <persist/impl/json_text.ipp>
 #include <persist/impl/sweep.ipp>
