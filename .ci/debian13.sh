@@ -220,7 +220,7 @@ d13_build() {
     d13_chroot "$root" grep -E '^Boost_DIR:' "$build/CMakeCache.txt"
     d13_chroot "$root" cmake --build "$build" -j"$JOBS"
     d13_chroot "$root" ctest --test-dir "$build" -j"$JOBS" --output-on-failure \
-        --timeout 600 -LE '^soak$'
+        --timeout 300 -LE '^soak$'
     if [[ $name == "$D13_DEB_BUILD" ]]; then
         d13_chroot "$root" sh -c "cd $build && rm -f persist-dev_*.deb && cpack -G DEB"
     fi
