@@ -82,7 +82,8 @@ public:
 
     /// Default-constructed Fs and Naming with these options. Not explicit, so
     /// that a store's last argument can be just its atomic_file_options:
-    /// `settings_store(g, l, {}, atomic_file_options{.keep_backup = true})`.
+    /// `settings_store(global, local, {}, with_backup)`, with_backup being
+    /// atomic_file_options with keep_backup set.
     atomic_file(atomic_file_options options)  // NOLINT(google-explicit-constructor)
         : atomic_file(Fs{}, options) {}
 

@@ -46,8 +46,9 @@ BOOST_AUTO_TEST_CASE(a_plant_at_the_backup_name_is_replaced_not_written_through,
     for_each_plant("<file>.bak", [&](plant_kind what, planted_names const& names) {
         auto const global = names.dir() / "g.json";
         auto const backup = names.dir() / "g.json.bak";
-        settings_store store(global, names.dir() / "l.json", {},
-                             atomic_file_options{.keep_backup = true});
+        atomic_file_options with_backup;
+        with_backup.keep_backup = true;
+        settings_store store(global, names.dir() / "l.json", {}, with_backup);
         BOOST_TEST_REQUIRE(store.set(settings_scope::global, "/a", 1).has_value());
         names.put(what, backup);
         BOOST_TEST_REQUIRE(store.set(settings_scope::global, "/a", 2).has_value());

@@ -83,8 +83,10 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(writes_formatted_private_file_and_reads_it_back, C
 BOOST_AUTO_TEST_CASE_TEMPLATE(keeps_backup_of_previous_version, Combo, store_matrix) {
     matrix_fixture<Combo> f;
     auto const file = f.env.root() / "settings.json";
-    basic_settings_store<typename Combo::atomic_file_type> store(
-        f.env.root() / "g.json", file, {}, f.make(atomic_file_options{.keep_backup = true}));
+    atomic_file_options with_backup;
+    with_backup.keep_backup = true;
+    basic_settings_store<typename Combo::atomic_file_type> store(f.env.root() / "g.json", file, {},
+                                                                 f.make(with_backup));
     BOOST_TEST_REQUIRE(store.set(scope::local, "/n", 1).has_value());
     auto const first = content_of(f.env.fs, file);
     BOOST_TEST_REQUIRE(store.set(scope::local, "/n", 2).has_value());

@@ -52,7 +52,8 @@ inline error reject_settings(std::string reason) {
 
 /// What a settings store does beyond its atomic_file. To keep each file's
 /// previous version as `<file>.bak`, set keep_backup in the atomic_file's
-/// options: `settings_store(g, l, {}, atomic_file_options{.keep_backup = true})`.
+/// options, which convert to the store's atomic_file:
+/// `settings_store(global, local, {}, with_backup)`.
 struct settings_options {
     /// Runs on the new content of a scope before every write; empty: none.
     settings_validator validator;
