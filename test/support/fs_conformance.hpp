@@ -61,9 +61,9 @@ private:
     template <class Result, class Call>
     auto relay(Call call) {
         return [this, call](auto const&... arguments) -> Result {
-            auto done = call(inner(arguments)...);
+            auto done = call(this->inner(arguments)...);
             if constexpr (std::is_same_v<Result, io_result<handle>>) {
-                return keep(std::move(done));
+                return this->keep(std::move(done));
             } else {
                 return done;
             }
