@@ -3,7 +3,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace persist::test {
@@ -151,28 +153,96 @@ BOOST_AUTO_TEST_CASE(utf8_check_matches_the_parser) {
     }
 }
 
-// What parse_json does with numbers today, pinned on every Boost from 1.81 to
-// 1.88 alike: it uses Boost.JSON's default (imprecise) number mode, which 1.83
-// and later keep, so their precise mode changes nothing here. A long
-// mantissa can read one ulp low, a too large number reads as infinity and
-// "0e400" as NaN (README, settings_store, "Not guaranteed").
-BOOST_AUTO_TEST_CASE(reads_numbers_as_boost_json_default_mode_does_on_every_version) {
-    // The shortest form of 0x1.f23d4cdb2e431p+156, which format_json writes.
-    auto const long_mantissa = parse_json("1.7777777777777777E47", "n.json");
-    BOOST_TEST_REQUIRE(long_mantissa.has_value());
-    BOOST_TEST(long_mantissa->as_double() == std::nextafter(1.7777777777777777E47, 0.0));
+// Doubles as a person writes them, and each the shortest text that reads
+// back as the same bits.
+BOOST_AUTO_TEST_CASE(writes_doubles_plainly_and_shortest) {
+    struct written {
+        double value;
+        std::string_view text;
+    };
+    written const cases[] = {
+        {0.85, "0.85"},
+        {1.5, "1.5"},
+        {100.0, "100.0"},
+        {-0.0, "-0.0"},
+        {0.0, "0.0"},
+        {-2.5, "-2.5"},
+        {0.1, "0.1"},
+        {0.000001, "0.000001"},
+        {1e-7, "1e-7"},
+        {1.5e300, "1.5e+300"},
+        {-1.25e-300, "-1.25e-300"},
+        {1e20, "100000000000000000000.0"},
+        {1e21, "1e+21"},
+        {123456789012345678.0, "123456789012345680.0"},
+        {0.9424502837770503, "0.9424502837770503"},
+        {5e-324, "5e-324"},
+        {1.7976931348623157e308, "1.7976931348623157e+308"},
+        {1e23, "1e+23"},
+        {12.375, "12.375"},
+    };
+    for (auto const& c : cases) {
+        std::string out = "x";
+        append_json_double(out, c.value);
+        BOOST_TEST(out.substr(1) == c.text);
+        auto const back = parse_json(out.substr(1), "n.json");
+        BOOST_TEST_REQUIRE(back.has_value(), c.text);
+        BOOST_TEST_REQUIRE(back->is_double(), c.text << " reads back as a double");
+        BOOST_TEST(std::bit_cast<std::uint64_t>(back->get_double()) ==
+                   std::bit_cast<std::uint64_t>(c.value));
+    }
+}
 
-    auto const huge = parse_json("1e999", "n.json");
-    BOOST_TEST_REQUIRE(huge.has_value());
-    BOOST_TEST(huge->as_double() == std::numeric_limits<double>::infinity());
+BOOST_AUTO_TEST_CASE(formats_numbers_plainly_in_both_layouts) {
+    auto const v = *parse_json(R"({"scale":1.5,"opacity":0.85,"zoom":100.0,"n":100,"big":18446744073709551615})",
+                               "v.json");
+    BOOST_TEST(format_json(v) ==
+               "{\n"
+               "  \"scale\": 1.5,\n"
+               "  \"opacity\": 0.85,\n"
+               "  \"zoom\": 100.0,\n"
+               "  \"n\": 100,\n"
+               "  \"big\": 18446744073709551615\n"
+               "}\n");
+    BOOST_TEST(format_json_line(v) ==
+               R"({"scale":1.5,"opacity":0.85,"zoom":100.0,"n":100,"big":18446744073709551615})");
+    BOOST_TEST(format_json_line(*parse_json(R"([{}, [], "a\"b", null, true, -0.0])", "v.json")) ==
+               R"([{},[],"a\"b",null,true,-0.0])");
+}
 
-    auto const zero_huge_exponent = parse_json("0e400", "n.json");
-    BOOST_TEST_REQUIRE(zero_huge_exponent.has_value());
-    BOOST_TEST(std::isnan(zero_huge_exponent->as_double()));
+BOOST_AUTO_TEST_CASE(jsonc_takes_comments_trailing_commas_and_a_byte_order_mark) {
+    std::string const text = std::string(utf8_byte_order_mark) +
+                             "// settings\r\n{\r\n  \"a\": 1, /* one */\r\n  \"b\": [true,],\r\n}\r\n";
+    auto const read = parse_json(text, "s.json", json_syntax::jsonc);
+    BOOST_TEST_REQUIRE(read.has_value(), read.error().message());
+    BOOST_TEST(*read == *parse_json(R"({"a": 1, "b": [true]})", "s.json"));
 
-    auto const short_form = parse_json("0.85", "n.json");
-    BOOST_TEST_REQUIRE(short_form.has_value());
-    BOOST_TEST(short_form->as_double() == 0.85);
+    auto const strict = parse_json(text, "s.json");
+    BOOST_TEST_REQUIRE(strict.has_error());
+    BOOST_TEST(strict.error().detail().rfind("line 1, column 1: ", 0) == 0, strict.error().detail());
+
+    // Columns count from after the mark.
+    auto const bad = parse_json(std::string(utf8_byte_order_mark) + "{ x", "s.json", json_syntax::jsonc);
+    BOOST_TEST_REQUIRE(bad.has_error());
+    BOOST_TEST(bad.error().detail().rfind("line 1, column 3: ", 0) == 0, bad.error().detail());
+}
+
+BOOST_AUTO_TEST_CASE(jsonc_errors_name_line_and_column) {
+    struct broken {
+        std::string_view text;
+        std::string_view where;
+    };
+    broken const cases[] = {
+        {"{\n  \"a\": 1 /* never closed\n}\n", "line 4, column 1: incomplete JSON"},
+        {"{\n  \"a\": 1,\n  ]\n}", "line 3, column 3: "},
+        {"{\n  \"a\": \"cut /* in a string\n}", "line 2, column "},
+        {"{ / }", "line 1, column 4: syntax error"},
+    };
+    for (auto const& c : cases) {
+        auto const parsed = parse_json(c.text, "s.json", json_syntax::jsonc);
+        BOOST_TEST_REQUIRE(parsed.has_error(), c.text);
+        BOOST_TEST(parsed.error().detail().rfind(c.where, 0) == 0, parsed.error().detail());
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -4,6 +4,7 @@
 #define PERSIST_JSON_TEXT_HPP
 
 #include <persist/error.hpp>
+#include <persist/json_parser.hpp>
 
 #include <boost/json/value.hpp>
 
@@ -23,15 +24,23 @@ struct text_position {
 /// The line and column of byte `offset` in text.
 PERSIST_DECL text_position position_of(std::string_view text, std::size_t offset) noexcept;
 
-/// How deeply arrays and objects may nest: parse_json accepts this many
-/// levels, and find_unrepresentable refuses more, so what a store writes it
-/// can read again. (Boost.JSON's own default, 32, is not used.)
-inline constexpr std::size_t json_max_depth = 128;
+/// Appends d, a finite double, as the shortest JSON number that reads back
+/// as exactly d, written as a person would write it: in plain notation with
+/// at least one fractional digit (0.85, 1.5, 100.0, -0.0), so that it reads
+/// back as a double and not an integer, and with an exponent only below
+/// 1e-6 or from 1e21 up (1e-7, 1.5e+300), as JavaScript prints numbers.
+PERSIST_DECL void append_json_double(std::string& out, double d);
 
 /// v as indented JSON: 2 spaces per level, object keys in their stored
 /// order, one member or element per line, empty containers as {} and [],
-/// and a trailing newline. The output is valid JSON for any v.
+/// and a trailing newline. The output is valid JSON for any v that
+/// find_unrepresentable accepts.
 PERSIST_DECL std::string format_json(boost::json::value const& v);
+
+/// v as one line of JSON with no spaces and no newline: `{"a":[1,2.5]}`,
+/// what a JSONL record and `persist ... get` print. Numbers and strings are
+/// written as format_json writes them.
+PERSIST_DECL std::string format_json_line(boost::json::value const& v);
 
 /// The first string or number in v that JSON text cannot hold, as
 /// "<path>: <why>", or nothing when format_json(v) is valid JSON that parses
@@ -52,12 +61,19 @@ PERSIST_DECL std::optional<std::string> find_unrepresentable(boost::json::value 
                                                              std::string_view root = {},
                                                              std::size_t enclosing = 0);
 
-/// Parses one JSON document (RFC 8259: no comments, no trailing commas,
-/// valid UTF-8, nesting at most json_max_depth levels). On failure:
-/// stage::parse, errc::corrupt_data, path = source (the file the text came
-/// from), detail = "line L, column C: <reason>".
+/// The three bytes a UTF-8 byte-order mark is.
+inline constexpr std::string_view utf8_byte_order_mark = "\xEF\xBB\xBF";
+
+/// Parses one JSON document, exactly (see json_parser): RFC 8259 by
+/// default (no comments, no trailing commas, no byte-order mark), valid
+/// UTF-8, nesting at most json_max_depth levels; json_syntax::jsonc also
+/// takes comments, trailing commas and a leading UTF-8 byte-order mark. On
+/// failure: stage::parse, errc::corrupt_data, path = source (the file the
+/// text came from), detail = "line L, column C: <reason>" (after a
+/// byte-order mark, columns count from the first byte after it).
 PERSIST_DECL result<boost::json::value> parse_json(std::string_view text,
-                                                   std::filesystem::path const& source);
+                                                   std::filesystem::path const& source,
+                                                   json_syntax syntax = json_syntax::strict);
 
 }  // namespace persist
 

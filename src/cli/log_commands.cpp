@@ -2,12 +2,11 @@
 #include "commands.hpp"
 #include "tiers.hpp"
 
+#include <persist/json_text.hpp>
 #include <persist/naming/sibling_temp.hpp>
 #include <persist/store/jsonl_log.hpp>
 #include <persist/sweep.hpp>
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <iostream>
 
@@ -43,12 +42,11 @@ std::vector<boost::json::value> parse_input_records() {
         auto const text = rest.substr(0, end);
         rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
         if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-        boost::system::error_code ec;
-        auto value = boost::json::parse(text, ec);
-        if (ec)
+        auto value = parse_json(text, {});
+        if (!value)
             throw usage_error{"standard input line " + std::to_string(line) +
-                              " is not one JSON value: " + ec.message()};
-        records.push_back(std::move(value));
+                              " is not one JSON value: " + value.error().detail()};
+        records.push_back(std::move(*value));
     }
     return records;
 }
@@ -94,7 +92,7 @@ int read_command(std::span<char const* const> words) {
             print_error(log.string() + ": skipped corrupt record (" + bad.detail + ")");
         }
         if (!*record) break;
-        std::cout << boost::json::serialize((*record)->value) << '\n';
+        std::cout << format_json_line((*record)->value) << '\n';
     }
     if (auto const& tail = reader->unterminated_line(); tail && !tail->is_record) {
         print_error(log.string() + ": torn tail of " + std::to_string(tail->length) +

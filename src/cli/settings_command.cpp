@@ -4,7 +4,6 @@
 #include <persist/json_text.hpp>
 #include <persist/store/settings_store.hpp>
 
-#include <boost/json/parse.hpp>
 
 #include <cstdlib>
 #include <iostream>
@@ -31,10 +30,9 @@ settings_scope parse_scope(std::string const& word) {
 }  // namespace
 
 boost::json::value parse_json_argument(std::string const& text) {
-    boost::system::error_code ec;
-    auto value = boost::json::parse(text, ec);
-    if (ec) throw usage_error{"'" + text + "' is not one JSON value: " + ec.message()};
-    return value;
+    auto value = parse_json(text, {});
+    if (!value) throw usage_error{"'" + text + "' is not one JSON value: " + value.error().detail()};
+    return std::move(*value);
 }
 
 int print_json(result<boost::json::value> const& value) {

@@ -10,6 +10,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -48,32 +49,18 @@ inline std::string expected_got(boost::json::value const& expected, boost::json:
     return "expected " + boost::json::serialize(expected) + ", got " + boost::json::serialize(got);
 }
 
-/// How same_json compares doubles.
-enum class doubles {
-    exact,          ///< equal bits, but NaN equals NaN
-    within_an_ulp,  ///< as exact, or adjacent: after a format/parse round trip
-};
-
-/// a == b, but for two quirks of Boost.JSON 1.81's parser that persist
-/// inherits: it reads "0e400" as NaN (and "1e999" as infinity), and NaN !=
-/// NaN; and it is not correctly rounded for long mantissas (its precise mode
-/// came in 1.83): "1.7777777777777777E47", the shortest form of a double
-/// that format_json writes, parses one ulp below it, so with
-/// doubles::within_an_ulp adjacent doubles are equal too.
-inline bool same_json(boost::json::value const& a, boost::json::value const& b,
-                      doubles how = doubles::exact) {
-    if (a.is_double() && b.is_double()) {
-        double const x = a.get_double();
-        double const y = b.get_double();
-        if (std::isnan(x) || std::isnan(y)) return std::isnan(x) && std::isnan(y);
-        return x == y || (how == doubles::within_an_ulp && std::nextafter(x, y) == y);
-    }
+/// a == b with doubles compared bit for bit (so -0.0 and 0.0 differ), as
+/// persist promises them: a value written is the value read back.
+inline bool same_json(boost::json::value const& a, boost::json::value const& b) {
+    if (a.is_double() && b.is_double())
+        return std::bit_cast<std::uint64_t>(a.get_double()) ==
+               std::bit_cast<std::uint64_t>(b.get_double());
     if (a.kind() != b.kind()) return false;
     if (auto const* array = a.if_array()) {
         auto const& other = b.get_array();
         if (array->size() != other.size()) return false;
         for (std::size_t i = 0; i < array->size(); ++i) {
-            if (!same_json((*array)[i], other[i], how)) return false;
+            if (!same_json((*array)[i], other[i])) return false;
         }
         return true;
     }
@@ -82,7 +69,7 @@ inline bool same_json(boost::json::value const& a, boost::json::value const& b,
         if (object->size() != other.size()) return false;
         auto it = other.begin();
         for (auto const& member : *object) {
-            if (member.key() != it->key() || !same_json(member.value(), it->value(), how))
+            if (member.key() != it->key() || !same_json(member.value(), it->value()))
                 return false;
             ++it;
         }

@@ -17,12 +17,12 @@
 
 #include <persist/atomic_file.hpp>
 #include <persist/durability/no_sync.hpp>
+#include <persist/json_text.hpp>
 #include <persist/naming/sibling_temp.hpp>
 #include <persist/store/jsonl_log.hpp>
 #include <persist/store/jsonl_reader.hpp>
 #include <persist/store/jsonl_recovery.hpp>
 
-#include <boost/json/parse.hpp>
 
 namespace {
 
@@ -39,19 +39,11 @@ struct line_view {
     bool is_record = false;
 };
 
-bool parses_as_record(std::string_view line) {
-    boost::json::parse_options options;
-    options.max_depth = 128;
-    boost::system::error_code ec;
-    (void)boost::json::parse(line, ec, {}, options);
-    return !ec;
-}
+// Whole-line parses with the parser the reader uses: the reader's streaming
+// and cutting must agree with it.
+bool parses_as_record(std::string_view line) { return parse_json(line, "line").has_value(); }
 
-boost::json::value parsed(std::string_view line) {
-    boost::json::parse_options options;
-    options.max_depth = 128;
-    return boost::json::parse(line, {}, options);
-}
+boost::json::value parsed(std::string_view line) { return *parse_json(line, "line"); }
 
 /// The '\n'-terminated lines of input; the rest (after the last '\n') is tail.
 std::vector<line_view> terminated_lines(std::string_view input, std::string_view& tail) {

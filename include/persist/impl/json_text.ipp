@@ -6,9 +6,10 @@
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/serializer.hpp>
-#include <boost/json/stream_parser.hpp>
+#include <boost/json/error.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -40,8 +41,77 @@ inline bool append_plain_string(std::string& out, std::string_view s) {
     return true;
 }
 
-/// Appends a scalar the way the serializer writes it, without the
-/// serializer where that is simple: plain strings, integers, booleans, null.
+/// d as its shortest round-trip decimal: d = D.DDD x 10^exponent for the
+/// digits DDDD, the fewest that read back as exactly d.
+struct shortest_decimal {
+    bool negative = false;
+    std::string_view digits;  // no point, no sign: "15" for -1.5, "0" for zero
+    int exponent = 0;
+};
+
+/// The digits are kept in buffer.
+inline shortest_decimal shortest_decimal_of(double d, std::array<char, 32>& buffer) {
+    // to_chars in scientific form without a precision writes the shortest
+    // round-trip digits: "-1.5e+00", "5e-324", "0e+00".
+    char* const begin = buffer.data();
+    char* const end =
+        std::to_chars(begin, begin + buffer.size(), d, std::chars_format::scientific).ptr;
+    shortest_decimal out;
+    out.negative = *begin == '-';
+    char* const first = begin + (out.negative ? 1 : 0);
+    char* const mark = std::find(first, end, 'e');
+    char const* exponent = mark + 1;
+    if (*exponent == '+') ++exponent;
+    std::from_chars(exponent, end, out.exponent);
+    // Close up the point: "1.2345" becomes "12345".
+    char* const last = mark - first > 1 ? std::copy(first + 2, mark, first + 1) : mark;
+    out.digits = std::string_view(first, static_cast<std::size_t>(last - first));
+    return out;
+}
+
+}  // namespace detail
+
+PERSIST_DECL void append_json_double(std::string& out, double d) {
+    if (!std::isfinite(d)) {  // not JSON: what find_unrepresentable refuses
+        out += std::isnan(d) ? "NaN" : d < 0 ? "-Infinity" : "Infinity";
+        return;
+    }
+    std::array<char, 32> buffer{};
+    auto const decimal = detail::shortest_decimal_of(d, buffer);
+    auto const& digits = decimal.digits;
+    auto const k = static_cast<int>(digits.size());
+    int const n = decimal.exponent + 1;  // where the point goes, after n digits
+    if (decimal.negative) out += '-';
+    if (k <= n && n <= 21) {  // an integer: 100.0, 123456789012345680.0
+        out.append(digits);
+        out.append(static_cast<std::size_t>(n - k), '0');
+        out += ".0";
+    } else if (0 < n && n <= 21) {  // 1.5, 0.85 has n = 0 (below)
+        out.append(digits.substr(0, static_cast<std::size_t>(n)));
+        out += '.';
+        out.append(digits.substr(static_cast<std::size_t>(n)));
+    } else if (-6 < n && n <= 0) {  // 0.85, 0.000001
+        out += "0.";
+        out.append(static_cast<std::size_t>(-n), '0');
+        out.append(digits);
+    } else {  // 1e-7, 1.5e+300, 5e-324
+        out += digits.front();
+        if (k > 1) {
+            out += '.';
+            out.append(digits.substr(1));
+        }
+        out += n - 1 < 0 ? "e-" : "e+";
+        char exponent[8];
+        auto const magnitude = n - 1 < 0 ? 1 - n : n - 1;
+        out.append(exponent, std::to_chars(exponent, exponent + sizeof exponent, magnitude).ptr);
+    }
+}
+
+namespace detail {
+
+/// Appends a scalar as JSON: doubles by append_json_double, plain strings,
+/// integers, booleans and null directly, and strings that need escapes
+/// through the serializer.
 inline void append_scalar(std::string& out, boost::json::serializer& sr,
                           boost::json::value const& v) {
     char digits[24];
@@ -55,17 +125,21 @@ inline void append_scalar(std::string& out, boost::json::serializer& sr,
         case boost::json::kind::uint64:
             out.append(digits, std::to_chars(digits, digits + sizeof digits, v.get_uint64()).ptr);
             return;
+        case boost::json::kind::double_: append_json_double(out, v.get_double()); return;
         case boost::json::kind::bool_: out += v.get_bool() ? "true" : "false"; return;
         case boost::json::kind::null: out += "null"; return;
         default: break;
     }
-    sr.reset(&v);  // doubles, escaped strings, {} and []
+    sr.reset(&v);  // escaped strings, {} and []
     append_serialized(out, sr);
 }
 
+/// Writes v into out: with `indent`, one member or element per line at
+/// 2 spaces per level (depth levels in); without, on one line with no spaces.
 inline void format_json_into(std::string& out, boost::json::serializer& sr,
-                             boost::json::value const& v, std::size_t depth) {
-    auto newline_indent = [&](std::size_t level) {
+                             boost::json::value const& v, bool indent, std::size_t depth) {
+    auto next_line = [&](std::size_t level) {
+        if (!indent) return;
         out += '\n';
         out.append(2 * level, ' ');
     };
@@ -75,15 +149,15 @@ inline void format_json_into(std::string& out, boost::json::serializer& sr,
         for (auto const& member : *object) {
             if (!first) out += ',';
             first = false;
-            newline_indent(depth + 1);
+            next_line(depth + 1);
             if (!append_plain_string(out, member.key())) {
                 sr.reset(member.key());
                 append_serialized(out, sr);
             }
-            out += ": ";
-            format_json_into(out, sr, member.value(), depth + 1);
+            out += indent ? ": " : ":";
+            format_json_into(out, sr, member.value(), indent, depth + 1);
         }
-        newline_indent(depth);
+        next_line(depth);
         out += '}';
     } else if (auto const* array = v.if_array(); array != nullptr && !array->empty()) {
         out += '[';
@@ -91,10 +165,10 @@ inline void format_json_into(std::string& out, boost::json::serializer& sr,
         for (auto const& element : *array) {
             if (!first) out += ',';
             first = false;
-            newline_indent(depth + 1);
-            format_json_into(out, sr, element, depth + 1);
+            next_line(depth + 1);
+            format_json_into(out, sr, element, indent, depth + 1);
         }
-        newline_indent(depth);
+        next_line(depth);
         out += ']';
     } else {
         append_scalar(out, sr, v);
@@ -238,16 +312,24 @@ PERSIST_DECL std::string format_json(boost::json::value const& v) {
     std::string out;
     out.reserve(1024);  // settings and small states fit; larger ones grow by doubling
     boost::json::serializer sr;
-    detail::format_json_into(out, sr, v, 0);
+    detail::format_json_into(out, sr, v, true, 0);
     out += '\n';
     return out;
 }
 
+PERSIST_DECL std::string format_json_line(boost::json::value const& v) {
+    std::string out;
+    boost::json::serializer sr;
+    detail::format_json_into(out, sr, v, false, 0);
+    return out;
+}
+
 PERSIST_DECL result<boost::json::value> parse_json(std::string_view text,
-                                                   std::filesystem::path const& source) {
-    boost::json::parse_options options;
-    options.max_depth = json_max_depth;
-    boost::json::stream_parser parser({}, options);
+                                                   std::filesystem::path const& source,
+                                                   json_syntax syntax) {
+    if (syntax == json_syntax::jsonc && text.starts_with(utf8_byte_order_mark))
+        text.remove_prefix(utf8_byte_order_mark.size());
+    json_parser parser(syntax);
     boost::system::error_code ec;
     std::size_t const consumed = parser.write(text.data(), text.size(), ec);
     if (!ec) parser.finish(ec);

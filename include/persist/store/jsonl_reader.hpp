@@ -5,6 +5,7 @@
 
 #include <persist/error.hpp>
 #include <persist/fs/fs_policy.hpp>
+#include <persist/json_parser.hpp>
 #include <persist/store/detail/jsonl_line.hpp>
 
 #include <boost/json/value.hpp>

@@ -2,7 +2,6 @@
 #ifndef PERSIST_STORE_IMPL_JSONL_READER_HPP
 #define PERSIST_STORE_IMPL_JSONL_READER_HPP
 
-#include <boost/json/stream_parser.hpp>
 #include <boost/json/value_to.hpp>
 
 #include <algorithm>
@@ -18,23 +17,17 @@ struct jsonl_reader<Fs>::state {
           file(h),
           path(std::move(p)),
           options(o),
-          parser({}, parse_options()),
+          parser(json_syntax::strict, detail::jsonl_max_depth),
           buffer(std::max<std::size_t>(o.chunk_size, 1)) {}
     state(state const&) = delete;
     state& operator=(state const&) = delete;
     ~state() { (void)fs.close(file); }
 
-    static boost::json::parse_options parse_options() {
-        boost::json::parse_options o;
-        o.max_depth = detail::jsonl_max_depth;
-        return o;
-    }
-
     Fs fs;
     typename Fs::handle file;
     std::filesystem::path path;
     jsonl_read_options options;
-    boost::json::stream_parser parser;
+    json_parser parser;
 
     // Input: buffer[begin, end) is unread; buffer[0] is at file offset buffer_offset.
     std::vector<char> buffer;

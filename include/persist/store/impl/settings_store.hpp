@@ -13,7 +13,6 @@
 
 #include <boost/core/type_name.hpp>
 #include <boost/json/array.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/value_to.hpp>
 
 #include <algorithm>
@@ -31,7 +30,7 @@ inline std::size_t scope_index(settings_scope scope) noexcept {
 
 /// A value for an error message: its JSON text, cut short if long.
 inline std::string excerpt_of(boost::json::value const& v) {
-    auto text = boost::json::serialize(v);
+    auto text = format_json_line(v);
     constexpr std::size_t longest = 60;
     if (text.size() > longest) text = text.substr(0, longest) + "...";
     return text;

@@ -6,8 +6,6 @@
 
 #include <persist/json_text.hpp>
 
-#include <boost/json/serialize.hpp>
-
 namespace persist::detail {
 
 PERSIST_DECL std::string unwritable_reason(boost::json::value const& v) {
@@ -16,7 +14,7 @@ PERSIST_DECL std::string unwritable_reason(boost::json::value const& v) {
 }
 
 PERSIST_DECL void append_jsonl_line(std::string& out, boost::json::value const& v) {
-    out += boost::json::serialize(v);
+    out += format_json_line(v);
     out += '\n';
 }
 
