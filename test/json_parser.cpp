@@ -104,12 +104,14 @@ BOOST_AUTO_TEST_CASE(refuses_numbers_too_large_for_a_double) {
         BOOST_TEST(ec == number_out_of_range(), text << ": " << ec.message());
     }
     BOOST_TEST(number_out_of_range().message() == "number is out of range for a double");
-    // An exponent too long for Boost.JSON to hold fails in Boost.JSON itself.
+    // An exponent too long for Boost.JSON to hold: 1.81 fails it itself,
+    // 1.83's precise mode reads infinity, which json_parser refuses.
     json_parser parser;
     boost::system::error_code ec;
     parser.write("1e99999999999", 13, ec);
     if (!ec) parser.finish(ec);
-    BOOST_TEST(ec == boost::json::error::exponent_overflow);
+    BOOST_TEST((ec == boost::json::error::exponent_overflow || ec == number_out_of_range()),
+               ec.message());
     auto const parsed = parse_json("{\n  \"big\": 1e999\n}\n", "s.json");
     BOOST_TEST_REQUIRE(parsed.has_error());
     BOOST_TEST(parsed.error().detail() == "line 2, column 15: number is out of range for a double");
