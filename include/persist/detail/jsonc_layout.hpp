@@ -1,0 +1,147 @@
+// Where the members of a JSONC object or array lie in its text: the byte
+// offsets that json_edit needs to change one member and keep the rest.
+#ifndef PERSIST_DETAIL_JSONC_LAYOUT_HPP
+#define PERSIST_DETAIL_JSONC_LAYOUT_HPP
+
+#include <algorithm>
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace persist::detail {
+
+inline constexpr std::size_t no_offset = std::string_view::npos;
+
+/// One member of an object, or one element of an array, as offsets into
+/// the text.
+struct jsonc_member {
+    std::size_t begin = 0;        ///< the key's opening quote; an element's value
+    std::size_t value_begin = 0;  ///< the value's first byte
+    std::size_t value_end = 0;    ///< one past the value's last byte
+    std::size_t comma = no_offset;  ///< the comma that follows it, if one does
+};
+
+/// An object or array: its brackets and its members in text order.
+struct jsonc_container {
+    std::size_t open = 0;   ///< offset of '{' or '['
+    std::size_t close = 0;  ///< offset of '}' or ']'
+    std::vector<jsonc_member> members;
+};
+
+/// Skips over JSONC text: whitespace, // and /* */ comments, strings,
+/// scalars and whole containers. It does not validate.
+/// REQUIRES: the text parses as JSONC (comments and trailing commas
+/// allowed); on other text the offsets are meaningless, but they stay in
+/// [0, size()], so nothing reads out of bounds.
+class jsonc_scanner {
+public:
+    explicit jsonc_scanner(std::string_view text) noexcept : text_(text) {}
+
+    std::string_view text() const noexcept { return text_; }
+
+    /// The first offset at or after `at` that is not whitespace or comment.
+    std::size_t skip_trivia(std::size_t at) const noexcept {
+        while (at < text_.size()) {
+            char const c = text_[at];
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                ++at;
+            } else if (starts_comment(at)) {
+                at = comment_end(at);
+            } else {
+                break;
+            }
+        }
+        return at;
+    }
+
+    /// Whether a // or /* comment starts at `at`.
+    bool starts_comment(std::size_t at) const noexcept {
+        return at + 1 < text_.size() && text_[at] == '/' &&
+               (text_[at + 1] == '/' || text_[at + 1] == '*');
+    }
+
+    /// One past the comment that starts at `at`: a // comment ends before
+    /// its line's end of line (which stays outside it).
+    std::size_t comment_end(std::size_t at) const noexcept {
+        if (text_[at + 1] == '/') return std::min(text_.find('\n', at), text_.size());
+        auto const close = text_.find("*/", at + 2);
+        return close == std::string_view::npos ? text_.size() : close + 2;
+    }
+
+    /// One past the value that starts at `at`.
+    std::size_t skip_value(std::size_t at) const noexcept {
+        if (at >= text_.size()) return text_.size();
+        char const c = text_[at];
+        if (c == '"') return skip_string(at);
+        if (c == '{' || c == '[') return skip_container(at);
+        while (at < text_.size() && !ends_scalar(text_[at]))
+            ++at;
+        return at;
+    }
+
+    /// The members of the object or array whose bracket is at `open`.
+    jsonc_container scan_container(std::size_t open) const {
+        jsonc_container found;
+        found.open = open;
+        bool const object = text_[open] == '{';
+        std::size_t at = skip_trivia(open + 1);
+        while (at < text_.size() && text_[at] != '}' && text_[at] != ']') {
+            jsonc_member member;
+            member.begin = at;
+            if (object) at = skip_trivia(skip_trivia(skip_string(at)) + 1);  // key, ':'
+            member.value_begin = at;
+            member.value_end = at = skip_value(at);
+            at = skip_trivia(at);
+            if (at < text_.size() && text_[at] == ',') {
+                member.comma = at;
+                at = skip_trivia(at + 1);
+            }
+            found.members.push_back(member);
+        }
+        found.close = std::min(at, text_.size());
+        return found;
+    }
+
+    /// One past the string whose opening quote is at `at`.
+    std::size_t skip_string(std::size_t at) const noexcept {
+        for (++at; at < text_.size(); ++at) {
+            if (text_[at] == '\\') {
+                ++at;
+            } else if (text_[at] == '"') {
+                return at + 1;
+            }
+        }
+        return text_.size();
+    }
+
+private:
+    static bool ends_scalar(char c) noexcept {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ']' ||
+               c == '}' || c == '/' || c == ':';
+    }
+
+    std::size_t skip_container(std::size_t at) const noexcept {
+        std::size_t depth = 0;
+        while (at < text_.size()) {
+            char const c = text_[at];
+            if (c == '"') {
+                at = skip_string(at);
+                continue;
+            }
+            if (starts_comment(at)) {
+                at = comment_end(at);
+                continue;
+            }
+            if (c == '{' || c == '[') ++depth;
+            if ((c == '}' || c == ']') && --depth == 0) return at + 1;
+            ++at;
+        }
+        return text_.size();
+    }
+
+    std::string_view text_;
+};
+
+}  // namespace persist::detail
+
+#endif
