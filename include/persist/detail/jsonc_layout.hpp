@@ -15,9 +15,9 @@ inline constexpr std::size_t no_offset = std::string_view::npos;
 /// One member of an object, or one element of an array, as offsets into
 /// the text.
 struct jsonc_member {
-    std::size_t begin = 0;        ///< the key's opening quote; an element's value
-    std::size_t value_begin = 0;  ///< the value's first byte
-    std::size_t value_end = 0;    ///< one past the value's last byte
+    std::size_t begin = 0;          ///< the key's opening quote; an element's value
+    std::size_t value_begin = 0;    ///< the value's first byte
+    std::size_t value_end = 0;      ///< one past the value's last byte
     std::size_t comma = no_offset;  ///< the comma that follows it, if one does
 };
 

@@ -69,9 +69,17 @@ struct edit_style {
     bool leading_commas = false;    ///< commas that start lines
 };
 
+/// Where a container's text is: the indentation of the line its member
+/// starts on, and whether that member has its lines to itself (else it
+/// shares a line with others, and what is added to it stays on that line).
+struct placement {
+    std::string_view indent;
+    bool multiline = true;
+};
+
 /// A member that target has and the old document has not.
 struct new_member {
-    bool keyed = false;    ///< an object member, not an array element
+    bool keyed = false;  ///< an object member, not an array element
     std::string_view key;
     boost::json::value const* value = nullptr;
 };
@@ -164,15 +172,16 @@ private:
         if (auto const* object = v.if_object()) {
             if (layout.members.size() != object->size()) return begin;
             for (std::size_t i = 0; i < layout.members.size(); ++i) {
-                auto const found =
-                    find_duplicate_in((object->begin() + i)->value(), layout.members[i].value_begin);
+                auto const found = find_duplicate_in((object->begin() + i)->value(),
+                                                     layout.members[i].value_begin);
                 if (found) return found;
             }
             return std::nullopt;
         }
         auto const& array = v.get_array();
         for (std::size_t i = 0; i < layout.members.size() && i < array.size(); ++i) {
-            if (auto found = find_duplicate_in(array[i], layout.members[i].value_begin)) return found;
+            if (auto found = find_duplicate_in(array[i], layout.members[i].value_begin))
+                return found;
         }
         return std::nullopt;
     }
@@ -272,8 +281,8 @@ private:
             if (colon.find_first_of("/\r\n") == std::string_view::npos) style_.colon = colon;
         }
         auto const member_indent = line_indent(first.begin);
-        if (!style_.unit_detected && starts_line(first) &&
-            member_indent.size() > indent.size() && member_indent.starts_with(indent)) {
+        if (!style_.unit_detected && starts_line(first) && member_indent.size() > indent.size() &&
+            member_indent.starts_with(indent)) {
             style_.unit = member_indent.substr(indent.size());
             style_.unit_detected = true;
         }
@@ -352,10 +361,10 @@ private:
         if (old == target) return;
         if (old.is_object() && target.is_object()) {
             edit_object(scan_.scan_container(m.value_begin), old.get_object(), target.get_object(),
-                        indent);
+                        {indent, multiline});
         } else if (old.is_array() && target.is_array()) {
             edit_array(scan_.scan_container(m.value_begin), old.get_array(), target.get_array(),
-                       indent);
+                       {indent, multiline});
         } else {
             std::string text;
             append_value(text, target, indent, 0, multiline);
@@ -369,9 +378,9 @@ private:
     }
 
     void edit_object(jsonc_container const& c, boost::json::object const& old,
-                     boost::json::object const& target, std::string_view indent) {
+                     boost::json::object const& target, placement const& where) {
         auto const saved = style_;
-        learn_style(c, true, indent);
+        learn_style(c, true, where.indent);
         std::vector<bool> erased(c.members.size());
         for (std::size_t i = 0; i < c.members.size(); ++i) {
             auto const& member = *(old.begin() + i);
@@ -393,7 +402,7 @@ private:
             replace_member(c.members[anchor], added.front());
             added.erase(added.begin());
         }
-        finish_container(c, erased, added, added.empty() ? no_offset : anchor, indent);
+        finish_container(c, erased, added, added.empty() ? no_offset : anchor, where);
         style_ = saved;
     }
 
@@ -404,9 +413,9 @@ private:
     }
 
     void edit_array(jsonc_container const& c, boost::json::array const& old,
-                    boost::json::array const& target, std::string_view indent) {
+                    boost::json::array const& target, placement const& where) {
         auto const saved = style_;
-        learn_style(c, false, indent);
+        learn_style(c, false, where.indent);
         std::size_t const n = old.size();
         std::size_t const m = target.size();
         std::size_t prefix = 0;
@@ -429,7 +438,7 @@ private:
         for (std::size_t i = prefix + pairs; i < m - suffix; ++i)
             added.push_back({false, {}, &target[i]});
         auto const anchor = added.empty() || n == 0 ? no_offset : prefix + pairs - 1;
-        finish_container(c, erased, added, anchor, indent);
+        finish_container(c, erased, added, anchor, where);
         style_ = saved;
     }
 
@@ -437,9 +446,9 @@ private:
 
     void finish_container(jsonc_container const& c, std::vector<bool> const& erased,
                           std::vector<new_member> const& added, std::size_t anchor,
-                          std::string_view indent) {
+                          placement const& where) {
         if (c.members.empty()) {
-            if (!added.empty()) fill_empty(c, added, indent);
+            if (!added.empty()) fill_empty(c, added, where);
             return;
         }
         std::vector<std::pair<std::size_t, std::size_t>> spans(c.members.size());
@@ -460,7 +469,8 @@ private:
             for (auto j = from; j < to; ++j) {
                 auto const comma = c.members[j].comma;
                 auto covered = [&](std::size_t i) {
-                    return i < erased.size() && erased[i] && comma >= spans[i].first && comma < spans[i].second;
+                    return i < erased.size() && erased[i] && comma >= spans[i].first &&
+                           comma < spans[i].second;
                 };
                 if (comma != no_offset && !covered(j) && !covered(j + 1)) kept.push_back(comma);
             }
@@ -542,23 +552,38 @@ private:
         insert(at, std::move(text));
     }
 
-    /// Adds the first members to the empty container c, one per line.
+    /// Adds the first members to the empty container c: one per line, or,
+    /// when it shares a line with other members and is written on one
+    /// line, all on that line.
     void fill_empty(jsonc_container const& c, std::vector<new_member> const& added,
-                    std::string_view indent) {
+                    placement const& where) {
         auto from = c.close;
-        while (from > c.open + 1 && std::string_view(" \t\r\n").find(text_[from - 1]) !=
-                                        std::string_view::npos)
+        while (from > c.open + 1 &&
+               std::string_view(" \t\r\n").find(text_[from - 1]) != std::string_view::npos)
             --from;
-        std::string const child = std::string(indent).append(style_.unit);
         std::string text;
+        if (!where.multiline &&
+            text_.substr(c.open, c.close - c.open).find('\n') == std::string_view::npos) {
+            for (std::size_t i = 0; i < added.size(); ++i) {
+                if (i > 0) {
+                    text += ", ";
+                } else if (from > c.open + 1) {
+                    text += ' ';  // after a comment
+                }
+                append_member(text, added[i], where.indent, false);
+            }
+            replace(from, c.close, std::move(text));
+            return;
+        }
+        std::string const child = std::string(where.indent).append(style_.unit);
         for (std::size_t i = 0; i < added.size(); ++i) {
             if (i > 0 && !style_.leading_commas) text += ',';
             text += style_.eol;
-            text += i > 0 && style_.leading_commas ? std::string(indent) + ", " : child;
+            text += i > 0 && style_.leading_commas ? std::string(where.indent) + ", " : child;
             append_member(text, added[i], child, true);
         }
         if (style_.trailing_commas && !style_.leading_commas) text += ',';
-        text.append(style_.eol).append(indent);
+        text.append(style_.eol).append(where.indent);
         replace(from, c.close, std::move(text));
     }
 
