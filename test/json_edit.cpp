@@ -84,8 +84,7 @@ BOOST_AUTO_TEST_CASE(set_in_a_nested_object) {
 }
 
 BOOST_AUTO_TEST_CASE(erase_takes_the_line_and_its_comment) {
-    auto const target =
-        changed(vscode, [](json::value& v) { root(v).erase("editor.tabSize"); });
+    auto const target = changed(vscode, [](json::value& v) { root(v).erase("editor.tabSize"); });
     auto expected = vscode;
     expected.erase(expected.find("  \"editor.tabSize\""),
                    std::string("  \"editor.tabSize\": 2, // two, like the style guide\n").size());
@@ -93,11 +92,10 @@ BOOST_AUTO_TEST_CASE(erase_takes_the_line_and_its_comment) {
 }
 
 BOOST_AUTO_TEST_CASE(erase_the_last_member_drops_the_comma_before_it) {
-    auto const target =
-        changed(vscode, [](json::value& v) { root(v).erase("window.zoomLevel"); });
+    auto const target = changed(vscode, [](json::value& v) { root(v).erase("window.zoomLevel"); });
     auto expected = vscode;
-    expected.replace(expected.find("  },\n  \"window"), std::string("  },\n  \"window.zoomLevel\": 0.5\n").size(),
-                     "  }\n");
+    expected.replace(expected.find("  },\n  \"window"),
+                     std::string("  },\n  \"window.zoomLevel\": 0.5\n").size(), "  }\n");
     BOOST_TEST(edited(vscode, target) == expected);
     BOOST_TEST(json::parse(edited("{\"a\": 1, \"b\": 2}", json::parse("{\"a\": 1}"))) ==
                json::parse("{\"a\": 1}"));  // strict JSON stays strict
@@ -180,6 +178,9 @@ BOOST_AUTO_TEST_CASE(one_line_containers_stay_on_one_line) {
     BOOST_TEST(edited("{\"a\":1,\"b\":2}", json::parse(R"({"a": 1, "c": 3})")) ==
                R"({"a":1, "c":3})");
     BOOST_TEST(edited("[1, 2,]", json::parse("[1, 2, 3]")) == "[1, 2, 3,]");
+    BOOST_TEST(edited("{\"a\": {}, \"b\": [ /* none */ ]}",
+                      json::parse(R"({"a": {"x": 1}, "b": [1, 2]})")) ==
+               "{\"a\": {\"x\": 1}, \"b\": [ /* none */ 1, 2]}");
 }
 
 BOOST_AUTO_TEST_CASE(leading_commas_stay_leading) {
@@ -191,11 +192,12 @@ BOOST_AUTO_TEST_CASE(leading_commas_stay_leading) {
 }
 
 BOOST_AUTO_TEST_CASE(a_changed_type_is_written_fresh_in_place) {
-    BOOST_TEST(edited(vscode, changed(vscode, [](json::value& v) {
-                   root(v)["window.zoomLevel"] = json::parse(R"({"x": 1})");
-               })).ends_with("  \"window.zoomLevel\": {\n    \"x\": 1\n  }\n}\n"));
-    BOOST_TEST(edited("// top\n[1]\n", json::parse(R"({"a": 1})")) ==
-               "// top\n{\n  \"a\": 1\n}\n");
+    BOOST_TEST(edited(vscode, changed(vscode,
+                                      [](json::value& v) {
+                                          root(v)["window.zoomLevel"] = json::parse(R"({"x": 1})");
+                                      }))
+                   .ends_with("  \"window.zoomLevel\": {\n    \"x\": 1\n  }\n}\n"));
+    BOOST_TEST(edited("// top\n[1]\n", json::parse(R"({"a": 1})")) == "// top\n{\n  \"a\": 1\n}\n");
     BOOST_TEST(edited(" 1 ", json::value("x")) == " \"x\" ");
 }
 
@@ -205,10 +207,9 @@ BOOST_AUTO_TEST_CASE(keys_that_need_escapes) {
 }
 
 BOOST_AUTO_TEST_CASE(text_that_does_not_parse_is_refused) {
-    for (auto const& [text, where] :
-         {std::pair{"{\n  \"a\": 1,\n  /* open\n}", "line 4, column 2"},
-          std::pair{"{\n  \"a\": tru\n}", "line 2, column 8"},
-          std::pair{"\xEF\xBB\xBF{\"a\": 1} x", "line 1, column 10"}}) {
+    for (auto const& [text, where] : {std::pair{"{\n  \"a\": 1,\n  /* open\n}", "line 4, column 2"},
+                                      std::pair{"{\n  \"a\": tru\n}", "line 2, column 8"},
+                                      std::pair{"\xEF\xBB\xBF{\"a\": 1} x", "line 1, column 10"}}) {
         auto const result = edit_json_text(text, json::object(), "/etc/app.json");
         BOOST_TEST_REQUIRE(result.has_error());
         BOOST_TEST((result.error().stage() == stage::parse));
@@ -223,7 +224,6 @@ BOOST_AUTO_TEST_CASE(duplicate_keys_are_refused) {
     BOOST_TEST_REQUIRE(result.has_error());
     BOOST_TEST(result.error().detail() == "line 2, column 8: duplicate key in this object");
 }
-
 
 namespace {
 
@@ -243,8 +243,12 @@ class random_documents {
 public:
     explicit random_documents(unsigned seed) : rng_(seed) {}
 
-    bool chance(unsigned percent) { return std::uniform_int_distribution<unsigned>(0, 99)(rng_) < percent; }
-    std::size_t below(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
+    bool chance(unsigned percent) {
+        return std::uniform_int_distribution<unsigned>(0, 99)(rng_) < percent;
+    }
+    std::size_t below(std::size_t n) {
+        return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+    }
 
     json::value value(int depth) {
         if (depth > 0 && chance(35)) {
@@ -308,7 +312,8 @@ private:
             auto const inner = indent + std::string(style.unit);
             for (std::size_t i = 0; i < size; ++i) {
                 out += style.eol;
-                if (style.comments && chance(25)) out.append(inner).append("// about it").append(style.eol);
+                if (style.comments && chance(25))
+                    out.append(inner).append("// about it").append(style.eol);
                 if (!style.comments && chance(10)) out += style.eol;  // a blank line
                 out += inner;
                 if (style.comments && chance(10)) out += "/* before */ ";
@@ -343,7 +348,8 @@ private:
     }
 
     std::mt19937 rng_;
-    static constexpr char const* strings_[] = {"", "a b", "q\"uote", "caf\xc3\xa9", "//not a comment", "/*"};
+    static constexpr char const* strings_[] = {
+        "", "a b", "q\"uote", "caf\xc3\xa9", "//not a comment", "/*"};
 };
 
 /// A step along a path: an object member's index (its key's place) or an
@@ -360,9 +366,11 @@ void collect_containers(json::value const& v, path& at, std::vector<path>& out) 
         at.pop_back();
     };
     if (auto const* object = v.if_object()) {
-        for (auto const& member : *object) visit(member.value());
+        for (auto const& member : *object)
+            visit(member.value());
     } else {
-        for (auto const& element : v.get_array()) visit(element);
+        for (auto const& element : v.get_array())
+            visit(element);
     }
 }
 
@@ -395,7 +403,8 @@ random_edit make_edit(random_documents& random, std::string_view text, json::val
     auto const where = containers[random.below(containers.size())];
     random_edit edit{old, 0, 0, {}};
     json::value* container = &edit.target;
-    for (auto const i : where) container = &child(*container, i);
+    for (auto const i : where)
+        container = &child(*container, i);
     auto const layout = layout_at(text, where);
     auto const& members = layout.members;
     std::size_t const n = members.size();
@@ -425,7 +434,8 @@ random_edit make_edit(random_documents& random, std::string_view text, json::val
             if (auto const found = object.find(key); found != object.end()) {  // a set after all
                 auto const i = static_cast<std::size_t>(found - object.begin());
                 found->value() = random.value(2);
-                return {std::move(edit.target), members[i].value_begin, members[i].value_end, "set"};
+                return {std::move(edit.target), members[i].value_begin, members[i].value_end,
+                        "set"};
             }
             object[key] = random.value(2);
         } else {
@@ -440,12 +450,14 @@ random_edit make_edit(random_documents& random, std::string_view text, json::val
 
 void check_edit(std::string const& before, random_edit const& edit, std::string const& after,
                 document_style const& style) {
-    auto const context = edit.what + " [" + std::to_string(edit.lo) + ", " + std::to_string(edit.hi) + ") on\n" + before + "\ngave\n" + after;
+    auto const context = edit.what + " [" + std::to_string(edit.lo) + ", " +
+                         std::to_string(edit.hi) + ") on\n" + before + "\ngave\n" + after;
     BOOST_TEST_REQUIRE(parse_jsonc(after) == edit.target, context);
     std::size_t const tail = before.size() - edit.hi;
-    bool const untouched = after.size() >= edit.lo + tail &&
-                           std::string_view(after).starts_with(std::string_view(before).substr(0, edit.lo)) &&
-                           std::string_view(after).ends_with(std::string_view(before).substr(edit.hi));
+    bool const untouched =
+        after.size() >= edit.lo + tail &&
+        std::string_view(after).starts_with(std::string_view(before).substr(0, edit.lo)) &&
+        std::string_view(after).ends_with(std::string_view(before).substr(edit.hi));
     BOOST_TEST_REQUIRE(untouched, "bytes outside the edit changed: " << context);
     if (style.strict()) {
         boost::system::error_code ec;
