@@ -201,6 +201,15 @@ BOOST_AUTO_TEST_CASE(a_changed_type_is_written_fresh_in_place) {
     BOOST_TEST(edited(" 1 ", json::value("x")) == " \"x\" ");
 }
 
+BOOST_AUTO_TEST_CASE(comments_end_where_the_parser_ends_them) {
+    // Found by the fuzzer: Boost.JSON 1.81 does not end a comment at "**/",
+    // so here the comment runs on to the last "*/", and the editor must not
+    // read the "a" in it as a member.
+    std::string const doc = "{ /* x**/ \"a\": 1, */ \"b\": 2 }";
+    BOOST_TEST(edited(doc, json::parse(R"({"b": 3})")) == "{ /* x**/ \"a\": 1, */ \"b\": 3 }");
+    BOOST_TEST(edited("{ /* x***/ \"a\": 1 }", json::object()) == "{ /* x***/ }");
+}
+
 BOOST_AUTO_TEST_CASE(keys_that_need_escapes) {
     BOOST_TEST(edited("{\"a\\\"b\": 1}", json::parse(R"({"a\"b": 2, "\n": 3})")) ==
                R"({"a\"b": 2, "\n": 3})");
