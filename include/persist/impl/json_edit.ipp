@@ -84,6 +84,29 @@ struct new_member {
     boost::json::value const* value = nullptr;
 };
 
+/// a == b as boost::json::value's operator== decides it (an int64 equals a
+/// uint64 of the same value; object members in any order), without the
+/// copy of every member that Boost.JSON 1.81's object comparison makes.
+inline bool equal_values(boost::json::value const& a, boost::json::value const& b) noexcept {
+    if (auto const* object = a.if_object()) {
+        auto const* other = b.if_object();
+        if (other == nullptr || other->size() != object->size()) return false;
+        return std::all_of(object->begin(), object->end(), [&](auto const& member) {
+            auto const* found = other->if_contains(member.key());
+            return found != nullptr && equal_values(member.value(), *found);
+        });
+    }
+    if (auto const* array = a.if_array()) {
+        auto const* other = b.if_array();
+        if (other == nullptr || other->size() != array->size()) return false;
+        for (std::size_t i = 0; i < array->size(); ++i) {
+            if (!equal_values((*array)[i], (*other)[i])) return false;
+        }
+        return true;
+    }
+    return a == b;
+}
+
 inline bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
 
 /// Number of object members (of all objects) in v.
@@ -358,7 +381,7 @@ private:
     /// m's line.
     void edit_value(jsonc_member const& m, boost::json::value const& old,
                     boost::json::value const& target, std::string_view indent, bool multiline) {
-        if (old == target) return;
+        if (equal_values(old, target)) return;
         if (old.is_object() && target.is_object()) {
             edit_object(scan_.scan_container(m.value_begin), old.get_object(), target.get_object(),
                         {indent, multiline});
@@ -419,10 +442,11 @@ private:
         std::size_t const n = old.size();
         std::size_t const m = target.size();
         std::size_t prefix = 0;
-        while (prefix < std::min(n, m) && old[prefix] == target[prefix])
+        while (prefix < std::min(n, m) && equal_values(old[prefix], target[prefix]))
             ++prefix;
         std::size_t suffix = 0;
-        while (suffix < std::min(n, m) - prefix && old[n - 1 - suffix] == target[m - 1 - suffix])
+        while (suffix < std::min(n, m) - prefix &&
+               equal_values(old[n - 1 - suffix], target[m - 1 - suffix]))
             ++suffix;
         if (prefix == 0 && suffix == n && n > 0 && m > n) --suffix;  // nothing before element 0
         std::size_t const pairs = std::min(n - prefix - suffix, m - prefix - suffix);
@@ -494,7 +518,9 @@ private:
         for (std::size_t s = 0; s < survivors.size(); ++s) {
             bool const last = s + 1 == survivors.size();
             auto const here = survivors[s];
-            auto const kept = kept_commas(here, last ? n : survivors[s + 1]);
+            auto const next = last ? n : survivors[s + 1];
+            if (here != anchor && next == here + 1) continue;  // nothing erased after it
+            auto const kept = kept_commas(here, next);
             if (here == anchor) {
                 add_after(c, here, !last, kept, added);
             } else {
