@@ -4,6 +4,7 @@
 #define PERSIST_DETAIL_JSONC_LAYOUT_HPP
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <string_view>
 #include <vector>
@@ -122,6 +123,18 @@ public:
     }
 
 private:
+    /// Whether c is a byte that skip_container must look at: a quote, a
+    /// bracket or a slash.
+    static bool is_structural(char c) noexcept {
+        static constexpr auto table = [] {
+            std::array<bool, 256> marks{};
+            for (unsigned char const mark : std::string_view("\"{}[]/"))
+                marks[mark] = true;
+            return marks;
+        }();
+        return table[static_cast<unsigned char>(c)];
+    }
+
     static bool ends_scalar(char c) noexcept {
         return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ']' ||
                c == '}' || c == '/' || c == ':';
@@ -131,6 +144,10 @@ private:
         std::size_t depth = 0;
         while (at < text_.size()) {
             char const c = text_[at];
+            if (!is_structural(c)) {  // most bytes: the test that all of them need
+                ++at;
+                continue;
+            }
             if (c == '"') {
                 at = skip_string(at);
                 continue;
