@@ -243,6 +243,7 @@ struct document_style {
     bool trailing_commas = false;
     bool comments = false;
     bool bom = false;
+    bool leading_commas = false;  ///< "\n, " before members, not "," after
     /// Strict JSON, which every edit must keep.
     bool strict() const { return !trailing_commas && !comments && !bom; }
 };
@@ -291,6 +292,7 @@ public:
         style.trailing_commas = chance(30);
         style.comments = chance(60);
         style.bom = chance(10);
+        style.leading_commas = !style.trailing_commas && chance(15);
         return style;
     }
 
@@ -324,10 +326,10 @@ private:
                 if (style.comments && chance(25))
                     out.append(inner).append("// about it").append(style.eol);
                 if (!style.comments && chance(10)) out += style.eol;  // a blank line
-                out += inner;
+                out += i > 0 && style.leading_commas ? indent + ", " : inner;
                 if (style.comments && chance(10)) out += "/* before */ ";
                 render_member(out, v, i, style, inner);
-                if (i + 1 < size || style.trailing_commas) out += ',';
+                if (!style.leading_commas && (i + 1 < size || style.trailing_commas)) out += ',';
                 if (style.comments && chance(25)) out += " // note";
             }
             out.append(style.eol).append(indent);
