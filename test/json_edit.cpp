@@ -210,6 +210,23 @@ BOOST_AUTO_TEST_CASE(comments_end_where_the_parser_ends_them) {
     BOOST_TEST(edited("{ /* x***/ \"a\": 1 }", json::object()) == "{ /* x***/ }");
 }
 
+BOOST_AUTO_TEST_CASE(one_set_in_a_large_commented_file) {
+    std::string doc = "// generated\n{\n";
+    for (int i = 0; doc.size() < 64 * 1024; ++i) {
+        auto const n = std::to_string(i);
+        doc += "  // group " + n + "\n  \"group" + n +
+               "\": {\n    \"enabled\": true, // on\n    \"scale\": 0.5,\n    \"list\": [1, 2]\n  "
+               "},\n";
+    }
+    doc += "  \"last\": 0\n}\n";
+    // An integer: how doubles are written is about to change.
+    auto const target =
+        changed(doc, [](json::value& v) { root(v)["group100"].as_object()["scale"] = 2; });
+    auto expected = doc;
+    expected.replace(expected.find("0.5", expected.find("\"group100\"")), 3, "2");
+    BOOST_TEST(edited(doc, target) == expected);
+}
+
 BOOST_AUTO_TEST_CASE(keys_that_need_escapes) {
     BOOST_TEST(edited("{\"a\\\"b\": 1}", json::parse(R"({"a\"b": 2, "\n": 3})")) ==
                R"({"a\"b": 2, "\n": 3})");
