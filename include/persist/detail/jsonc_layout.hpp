@@ -1,5 +1,6 @@
-// Where the members of a JSONC object or array lie in its text: the byte
-// offsets that json_edit needs to change one member and keep the rest.
+// Where the members of a JSONC object or array lie in its text, and the
+// lines around them: the byte offsets that json_edit needs to change one
+// member and keep the rest.
 #ifndef PERSIST_DETAIL_JSONC_LAYOUT_HPP
 #define PERSIST_DETAIL_JSONC_LAYOUT_HPP
 
@@ -7,11 +8,14 @@
 #include <array>
 #include <cstddef>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace persist::detail {
 
 inline constexpr std::size_t no_offset = std::string_view::npos;
+
+inline bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
 
 /// One member of an object, or one element of an array, as offsets into
 /// the text.
@@ -29,8 +33,9 @@ struct jsonc_container {
     std::vector<jsonc_member> members;
 };
 
-/// Skips over JSONC text: whitespace, // and /* */ comments, strings,
-/// scalars and whole containers. It does not validate.
+/// Skips over JSONC text (whitespace, // and /* */ comments, strings,
+/// scalars and whole containers), lists the members of a container, and
+/// finds the lines a member has to itself. It does not validate.
 /// REQUIRES: the text parses as JSONC (comments and trailing commas
 /// allowed); on other text the offsets are meaningless, but they stay in
 /// [0, size()], so nothing reads out of bounds.
@@ -108,6 +113,82 @@ public:
         }
         found.close = std::min(at, text_.size());
         return found;
+    }
+
+    // --- lines: what an edit of one member keeps and takes ---------------
+
+    std::size_t line_start(std::size_t at) const noexcept {
+        if (at == 0) return 0;
+        auto const newline = text_.rfind('\n', at - 1);
+        return newline == std::string_view::npos ? 0 : newline + 1;
+    }
+
+    /// The spaces and tabs that start the line holding `at`.
+    std::string_view line_indent(std::size_t at) const noexcept {
+        auto const start = line_start(at);
+        auto end = start;
+        while (end < at && is_blank(text_[end]))
+            ++end;
+        return text_.substr(start, end - start);
+    }
+
+    /// Whether only blanks, and at most one comma, come before m on its line.
+    bool starts_line(jsonc_member const& m) const noexcept {
+        bool comma = false;
+        for (auto at = line_start(m.begin); at < m.begin; ++at) {
+            if (is_blank(text_[at])) continue;
+            if (text_[at] != ',' || comma) return false;
+            comma = true;
+        }
+        return true;
+    }
+
+    /// Past m's comma and the comments on its line. With `to_eol`: one past
+    /// the end of m's line, or no_offset if more than that (another member,
+    /// a bracket, a comment that goes on) follows on it; without: one past
+    /// the last comma or comment that does (where text added after m goes).
+    std::size_t after_line_tail(jsonc_member const& m, bool to_eol) const noexcept {
+        std::size_t at = m.value_end;
+        std::size_t last = at;
+        while (true) {
+            while (at < text_.size() && is_blank(text_[at]))
+                ++at;
+            if (at == text_.size()) return to_eol ? at : last;
+            if (text_[at] == ',' || starts_comment(at)) {
+                auto const end = text_[at] == ',' ? at + 1 : comment_end(at);
+                if (text_.substr(at, end - at).find('\n') != std::string_view::npos) break;
+                at = last = end;
+                continue;
+            }
+            if (!to_eol) return last;
+            if (text_[at] == '\n') return at + 1;
+            if (text_[at] == '\r' && at + 1 < text_.size() && text_[at + 1] == '\n') return at + 2;
+            break;
+        }
+        return to_eol ? no_offset : last;
+    }
+
+    /// The bytes that go when member i is erased: its lines when it has
+    /// them to itself, otherwise the member and the comma after it.
+    std::pair<std::size_t, std::size_t> erase_span(jsonc_member const& m) const noexcept {
+        if (starts_line(m)) {
+            if (auto const end = after_line_tail(m, true); end != no_offset)
+                return {line_start(m.begin), end};
+        }
+        auto begin = m.begin;
+        auto end = m.value_end;
+        auto after = end;
+        while (after < text_.size() && is_blank(text_[after]))
+            ++after;
+        if (after < text_.size() && text_[after] == ',') {
+            end = after + 1;
+            while (end < text_.size() && is_blank(text_[end]))
+                ++end;
+        } else {
+            while (begin > 0 && is_blank(text_[begin - 1]))
+                --begin;
+        }
+        return {begin, end};
     }
 
     /// One past the string whose opening quote is at `at`.

@@ -107,8 +107,6 @@ inline bool equal_values(boost::json::value const& a, boost::json::value const& 
     return a == b;
 }
 
-inline bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
-
 /// Number of object members (of all objects) in v.
 inline std::size_t count_object_members(boost::json::value const& v) {
     std::size_t count = 0;
@@ -146,7 +144,7 @@ public:
         jsonc_member root;
         root.begin = root.value_begin = begin;
         root.value_end = end;
-        edit_value(root, old, target, line_indent(begin), true);
+        edit_value(root, old, target, scan_.line_indent(begin), true);
     }
 
     /// The old text with every recorded edit applied.
@@ -209,85 +207,12 @@ private:
         return std::nullopt;
     }
 
-    std::size_t line_start(std::size_t at) const noexcept {
-        if (at == 0) return 0;
-        auto const newline = text_.rfind('\n', at - 1);
-        return newline == std::string_view::npos ? 0 : newline + 1;
-    }
-
-    /// The spaces and tabs that start the line holding `at`.
-    std::string_view line_indent(std::size_t at) const noexcept {
-        auto const start = line_start(at);
-        auto end = start;
-        while (end < at && is_blank(text_[end]))
-            ++end;
-        return text_.substr(start, end - start);
-    }
-
-    /// Whether only blanks, and at most one comma, come before m on its line.
-    bool starts_line(jsonc_member const& m) const noexcept {
-        bool comma = false;
-        for (auto at = line_start(m.begin); at < m.begin; ++at) {
-            if (is_blank(text_[at])) continue;
-            if (text_[at] != ',' || comma) return false;
-            comma = true;
-        }
-        return true;
-    }
-
-    /// Past m's comma and the comments on its line. With `to_eol`: one past
-    /// the end of m's line, or no_offset if more than that (another member,
-    /// a bracket, a comment that goes on) follows on it; without: one past
-    /// the last comma or comment that does (where text added after m goes).
-    std::size_t after_line_tail(jsonc_member const& m, bool to_eol) const noexcept {
-        std::size_t at = m.value_end;
-        std::size_t last = at;
-        while (true) {
-            while (at < text_.size() && is_blank(text_[at]))
-                ++at;
-            if (at == text_.size()) return to_eol ? at : last;
-            if (text_[at] == ',' || scan_.starts_comment(at)) {
-                auto const end = text_[at] == ',' ? at + 1 : scan_.comment_end(at);
-                if (text_.substr(at, end - at).find('\n') != std::string_view::npos) break;
-                at = last = end;
-                continue;
-            }
-            if (!to_eol) return last;
-            if (text_[at] == '\n') return at + 1;
-            if (text_[at] == '\r' && at + 1 < text_.size() && text_[at + 1] == '\n') return at + 2;
-            break;
-        }
-        return to_eol ? no_offset : last;
-    }
-
-    /// The bytes that go when member i is erased: its lines when it has
-    /// them to itself, otherwise the member and the comma after it.
-    std::pair<std::size_t, std::size_t> erase_span(jsonc_member const& m) const noexcept {
-        if (starts_line(m)) {
-            if (auto const end = after_line_tail(m, true); end != no_offset)
-                return {line_start(m.begin), end};
-        }
-        auto begin = m.begin;
-        auto end = m.value_end;
-        auto after = end;
-        while (after < text_.size() && is_blank(text_[after]))
-            ++after;
-        if (after < text_.size() && text_[after] == ',') {
-            end = after + 1;
-            while (end < text_.size() && is_blank(text_[end]))
-                ++end;
-        } else {
-            while (begin > 0 && is_blank(text_[begin - 1]))
-                --begin;
-        }
-        return {begin, end};
-    }
-
     /// Whether commas start the lines of c's members (else: the document's).
     bool uses_leading_commas(jsonc_container const& c) const noexcept {
         for (std::size_t i = 1; i < c.members.size(); ++i) {
             auto const& m = c.members[i];
-            if (starts_line(m) && c.members[i - 1].comma >= line_start(m.begin)) return true;
+            if (scan_.starts_line(m) && c.members[i - 1].comma >= scan_.line_start(m.begin))
+                return true;
         }
         return c.members.size() > 1 ? false : style_.leading_commas;
     }
@@ -303,9 +228,9 @@ private:
             auto const colon = text_.substr(key_end, first.value_begin - key_end);
             if (colon.find_first_of("/\r\n") == std::string_view::npos) style_.colon = colon;
         }
-        auto const member_indent = line_indent(first.begin);
-        if (!style_.unit_detected && starts_line(first) && member_indent.size() > indent.size() &&
-            member_indent.starts_with(indent)) {
+        auto const member_indent = scan_.line_indent(first.begin);
+        if (!style_.unit_detected && scan_.starts_line(first) &&
+            member_indent.size() > indent.size() && member_indent.starts_with(indent)) {
             style_.unit = member_indent.substr(indent.size());
             style_.unit_detected = true;
         }
@@ -371,7 +296,7 @@ private:
     /// Removes the comma at `at`; one that starts its line becomes a blank,
     /// so that the member after it keeps its column.
     void erase_comma(std::size_t at) {
-        bool const starts = line_indent(at).size() == at - line_start(at);
+        bool const starts = scan_.line_indent(at).size() == at - scan_.line_start(at);
         replace(at, at + 1, starts ? " " : "");
     }
 
@@ -397,7 +322,7 @@ private:
 
     void edit_member(jsonc_member const& m, boost::json::value const& old,
                      boost::json::value const& target) {
-        edit_value(m, old, target, line_indent(m.begin), starts_line(m));
+        edit_value(m, old, target, scan_.line_indent(m.begin), scan_.starts_line(m));
     }
 
     void edit_object(jsonc_container const& c, boost::json::object const& old,
@@ -431,7 +356,7 @@ private:
 
     void replace_member(jsonc_member const& m, new_member const& with) {
         std::string text;
-        append_member(text, with, line_indent(m.begin), starts_line(m));
+        append_member(text, with, scan_.line_indent(m.begin), scan_.starts_line(m));
         replace(m.begin, m.value_end, std::move(text));
     }
 
@@ -479,7 +404,7 @@ private:
         std::size_t erased_up_to = 0;
         for (std::size_t i = 0; i < c.members.size(); ++i) {
             if (!erased[i]) continue;
-            spans[i] = erase_span(c.members[i]);
+            spans[i] = scan_.erase_span(c.members[i]);
             spans[i].first = std::max(spans[i].first, erased_up_to);
             erased_up_to = spans[i].second;
             replace(spans[i].first, spans[i].second, {});
@@ -537,11 +462,12 @@ private:
     std::string leading_prefix(jsonc_container const& c, std::size_t k) const {
         for (std::size_t i = k + 1; i-- > 0;) {
             auto const& m = c.members[i];
-            auto const prefix = text_.substr(line_start(m.begin), m.begin - line_start(m.begin));
-            if (starts_line(m) && prefix.find(',') != std::string_view::npos)
+            auto const prefix =
+                text_.substr(scan_.line_start(m.begin), m.begin - scan_.line_start(m.begin));
+            if (scan_.starts_line(m) && prefix.find(',') != std::string_view::npos)
                 return std::string(prefix);
         }
-        return std::string(line_indent(c.members[k].begin)) + ", ";
+        return std::string(scan_.line_indent(c.members[k].begin)) + ", ";
     }
 
     /// Adds the new members after member k (`more`: other members follow
@@ -549,9 +475,9 @@ private:
     void add_after(jsonc_container const& c, std::size_t k, bool more,
                    std::vector<std::size_t> const& kept, std::vector<new_member> const& added) {
         auto const& m = c.members[k];
-        bool const own_line = starts_line(m);
+        bool const own_line = scan_.starts_line(m);
         bool const comma_first = !own_line || uses_leading_commas(c);
-        auto const at = own_line ? after_line_tail(m, false) : m.value_end;
+        auto const at = own_line ? scan_.after_line_tail(m, false) : m.value_end;
         auto const split = std::partition_point(kept.begin(), kept.end(),
                                                 [&](std::size_t comma) { return comma < at; });
         std::vector<std::size_t> const before(kept.begin(), split);
@@ -559,7 +485,7 @@ private:
         for (std::size_t i = comma_first ? 0 : 1; i < before.size(); ++i)
             erase_comma(before[i]);
         if (!comma_first && before.empty()) insert(m.value_end, ",");
-        auto const indent = line_indent(m.begin);
+        auto const indent = scan_.line_indent(m.begin);
         auto const prefix = comma_first && own_line ? leading_prefix(c, k) : std::string();
         std::string text;
         for (std::size_t i = 0; i < added.size(); ++i) {
