@@ -10,6 +10,7 @@
 #include <persist/detail/impl/validate_path.ipp>
 #include <persist/fs/impl/posix_fs.ipp>
 #include <persist/impl/default_file.ipp>
+#include <persist/impl/json_edit.ipp>
 #include <persist/impl/json_parser.ipp>
 #include <persist/impl/json_pointer.ipp>
 #include <persist/impl/json_text.ipp>

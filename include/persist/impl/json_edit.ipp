@@ -1,0 +1,574 @@
+// Out-of-line definitions for <persist/json_edit.hpp>.
+//
+// The editor walks the old document's parsed value and target side by side,
+// and the old text beside them (detail::jsonc_scanner gives the offsets of
+// each member). Only the containers on the path to a change are scanned.
+// Each change becomes a text_edit (a byte range and its replacement), and
+// the edits are applied in one pass at the end.
+#ifndef PERSIST_IMPL_JSON_EDIT_IPP
+#define PERSIST_IMPL_JSON_EDIT_IPP
+
+#include <persist/json_edit.hpp>
+
+#include <persist/detail/jsonc_layout.hpp>
+#include <persist/impl/json_text.ipp>  // format_json's writers: append_scalar, append_plain_string
+#include <persist/json_text.hpp>
+
+#include <boost/assert.hpp>
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/serializer.hpp>
+#include <boost/json/stream_parser.hpp>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace persist {
+
+namespace detail {
+
+/// The one place where the editor reads values from JSONC text.
+inline result<boost::json::value> parse_jsonc(std::string_view text,
+                                              std::filesystem::path const& source,
+                                              boost::json::storage_ptr storage) {
+    boost::json::parse_options options;
+    options.max_depth = json_max_depth;
+    options.allow_comments = true;
+    options.allow_trailing_commas = true;
+    boost::json::stream_parser parser({}, options);
+    parser.reset(std::move(storage));
+    boost::system::error_code ec;
+    std::size_t const consumed = parser.write(text.data(), text.size(), ec);
+    if (!ec) parser.finish(ec);
+    if (ec) {
+        auto const at =
+            position_of(text, ec == boost::json::error::incomplete ? text.size() : consumed);
+        return error(stage::parse, errc::corrupt_data, source, {},
+                     "line " + std::to_string(at.line) + ", column " + std::to_string(at.column) +
+                         ": " + ec.message());
+    }
+    return parser.release();
+}
+
+/// Bytes [begin, end) of the old text become `replacement`.
+struct text_edit {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    std::string replacement;
+};
+
+/// How the document writes what the editor adds: taken from the
+/// containers on the path to the change, outermost first.
+struct edit_style {
+    std::string_view eol = "\n";
+    std::string_view unit = "  ";   ///< one level of indentation
+    bool unit_detected = false;     ///< unit was seen in the document
+    std::string_view colon = ": ";  ///< between a key and its value
+    bool trailing_commas = false;   ///< a last member followed by a comma
+    bool leading_commas = false;    ///< commas that start lines
+};
+
+/// Where a container's text is: the indentation of the line its member
+/// starts on, and whether that member has its lines to itself (else it
+/// shares a line with others, and what is added to it stays on that line).
+struct placement {
+    std::string_view indent;
+    bool multiline = true;
+};
+
+/// A member that target has and the old document has not.
+struct new_member {
+    bool keyed = false;  ///< an object member, not an array element
+    std::string_view key;
+    boost::json::value const* value = nullptr;
+};
+
+/// a == b as boost::json::value's operator== decides it (an int64 equals a
+/// uint64 of the same value; object members in any order), without the
+/// copy of every member that Boost.JSON 1.81's object comparison makes.
+inline bool equal_values(boost::json::value const& a, boost::json::value const& b) noexcept {
+    if (auto const* object = a.if_object()) {
+        auto const* other = b.if_object();
+        if (other == nullptr || other->size() != object->size()) return false;
+        return std::all_of(object->begin(), object->end(), [&](auto const& member) {
+            auto const* found = other->if_contains(member.key());
+            return found != nullptr && equal_values(member.value(), *found);
+        });
+    }
+    if (auto const* array = a.if_array()) {
+        auto const* other = b.if_array();
+        if (other == nullptr || other->size() != array->size()) return false;
+        for (std::size_t i = 0; i < array->size(); ++i) {
+            if (!equal_values((*array)[i], (*other)[i])) return false;
+        }
+        return true;
+    }
+    return a == b;
+}
+
+/// Number of object members (of all objects) in v.
+inline std::size_t count_object_members(boost::json::value const& v) {
+    std::size_t count = 0;
+    if (auto const* object = v.if_object()) {
+        count += object->size();
+        for (auto const& member : *object)
+            count += count_object_members(member.value());
+    } else if (auto const* array = v.if_array()) {
+        for (auto const& element : *array)
+            count += count_object_members(element);
+    }
+    return count;
+}
+
+class jsonc_editor {
+public:
+    explicit jsonc_editor(std::string_view text) : text_(text), scan_(text) {
+        auto const newline = text.find('\n');
+        if (newline != std::string_view::npos && newline > 0 && text[newline - 1] == '\r')
+            style_.eol = "\r\n";
+        if (text.find("\n\t") != std::string_view::npos) style_.unit = "\t";
+    }
+
+    /// The offset of an object that holds a key twice, if one does.
+    std::optional<std::size_t> find_duplicate_key(boost::json::value const& old,
+                                                  std::size_t root) const {
+        if (count_colons() == count_object_members(old)) return std::nullopt;
+        return find_duplicate_in(old, root);
+    }
+
+    /// Records the edits that turn the value at [begin, end), which parsed
+    /// to old, into target.
+    void edit_root(std::size_t begin, std::size_t end, boost::json::value const& old,
+                   boost::json::value const& target) {
+        jsonc_member root;
+        root.begin = root.value_begin = begin;
+        root.value_end = end;
+        edit_value(root, old, target, scan_.line_indent(begin), true);
+    }
+
+    /// The old text with every recorded edit applied.
+    std::string apply() {
+        std::stable_sort(edits_.begin(), edits_.end(), [](text_edit const& a, text_edit const& b) {
+            return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+        });
+        std::size_t added = 0;
+        for (auto const& edit : edits_)
+            added += edit.replacement.size();
+        std::string out;
+        out.reserve(text_.size() + added);
+        std::size_t at = 0;
+        for (auto const& edit : edits_) {
+            BOOST_ASSERT(edit.begin >= at);  // the edits never overlap
+            auto const begin = std::max(edit.begin, at);
+            out.append(text_.substr(at, begin - at));
+            out += edit.replacement;
+            at = std::max(edit.end, begin);
+        }
+        out.append(text_.substr(at));
+        return out;
+    }
+
+private:
+    // --- reading the old text ------------------------------------------------
+
+    std::size_t count_colons() const {
+        std::size_t count = 0;
+        for (std::size_t at = 0; at < text_.size();) {
+            if (text_[at] == '"') {
+                at = scan_.skip_string(at);
+            } else if (scan_.starts_comment(at)) {
+                at = scan_.comment_end(at);
+            } else {
+                count += text_[at++] == ':' ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
+    std::optional<std::size_t> find_duplicate_in(boost::json::value const& v,
+                                                 std::size_t begin) const {
+        if (!v.is_object() && !v.is_array()) return std::nullopt;
+        auto const layout = scan_.scan_container(begin);
+        if (auto const* object = v.if_object()) {
+            if (layout.members.size() != object->size()) return begin;
+            for (std::size_t i = 0; i < layout.members.size(); ++i) {
+                auto const found = find_duplicate_in((object->begin() + i)->value(),
+                                                     layout.members[i].value_begin);
+                if (found) return found;
+            }
+            return std::nullopt;
+        }
+        auto const& array = v.get_array();
+        for (std::size_t i = 0; i < layout.members.size() && i < array.size(); ++i) {
+            if (auto found = find_duplicate_in(array[i], layout.members[i].value_begin))
+                return found;
+        }
+        return std::nullopt;
+    }
+
+    /// Whether commas start the lines of c's members (else: the document's).
+    bool uses_leading_commas(jsonc_container const& c) const noexcept {
+        for (std::size_t i = 1; i < c.members.size(); ++i) {
+            auto const& m = c.members[i];
+            if (scan_.starts_line(m) && c.members[i - 1].comma >= scan_.line_start(m.begin))
+                return true;
+        }
+        return c.members.size() > 1 ? false : style_.leading_commas;
+    }
+
+    /// Takes from c what its new members should look like.
+    void learn_style(jsonc_container const& c, bool object, std::string_view indent) {
+        if (c.members.empty()) return;
+        if (c.members.back().comma != no_offset) style_.trailing_commas = true;
+        if (c.members.size() > 1) style_.leading_commas = uses_leading_commas(c);
+        auto const& first = c.members.front();
+        if (object) {
+            auto const key_end = scan_.skip_string(first.begin);
+            auto const colon = text_.substr(key_end, first.value_begin - key_end);
+            if (colon.find_first_of("/\r\n") == std::string_view::npos) style_.colon = colon;
+        }
+        auto const member_indent = scan_.line_indent(first.begin);
+        if (!style_.unit_detected && scan_.starts_line(first) &&
+            member_indent.size() > indent.size() && member_indent.starts_with(indent)) {
+            style_.unit = member_indent.substr(indent.size());
+            style_.unit_detected = true;
+        }
+    }
+
+    // --- writing new text ----------------------------------------------------
+
+    void append_key(std::string& out, std::string_view key) {
+        if (!append_plain_string(out, key)) {
+            serializer_.reset(key);
+            append_serialized(out, serializer_);
+        }
+    }
+
+    /// v laid out as format_json does, each line starting with base and
+    /// `depth` units; or, unless multiline, on one line.
+    void append_value(std::string& out, boost::json::value const& v, std::string_view base,
+                      std::size_t depth, bool multiline) {
+        auto const* object = v.if_object();
+        auto const* array = v.if_array();
+        if ((object == nullptr || object->empty()) && (array == nullptr || array->empty())) {
+            append_scalar(out, serializer_, v);
+            return;
+        }
+        auto newline = [&](std::size_t level) {
+            if (!multiline) return;
+            out += style_.eol;
+            out += base;
+            for (std::size_t i = 0; i < level; ++i)
+                out += style_.unit;
+        };
+        out += object != nullptr ? '{' : '[';
+        std::size_t const size = object != nullptr ? object->size() : array->size();
+        for (std::size_t i = 0; i < size; ++i) {
+            if (i > 0) out += multiline ? "," : ", ";
+            newline(depth + 1);
+            if (object != nullptr) {
+                auto const& member = *(object->begin() + i);
+                append_key(out, member.key());
+                out += style_.colon;
+                append_value(out, member.value(), base, depth + 1, multiline);
+            } else {
+                append_value(out, (*array)[i], base, depth + 1, multiline);
+            }
+        }
+        newline(depth);
+        out += object != nullptr ? '}' : ']';
+    }
+
+    void append_member(std::string& out, new_member const& m, std::string_view base,
+                       bool multiline) {
+        if (m.keyed) {
+            append_key(out, m.key);
+            out += style_.colon;
+        }
+        append_value(out, *m.value, base, 0, multiline);
+    }
+
+    void replace(std::size_t begin, std::size_t end, std::string text) {
+        edits_.push_back({begin, end, std::move(text)});
+    }
+    void insert(std::size_t at, std::string text) { replace(at, at, std::move(text)); }
+    /// Removes the comma at `at`; one that starts its line becomes a blank,
+    /// so that the member after it keeps its column.
+    void erase_comma(std::size_t at) {
+        bool const starts = scan_.line_indent(at).size() == at - scan_.line_start(at);
+        replace(at, at + 1, starts ? " " : "");
+    }
+
+    // --- the diff --------------------------------------------------------------
+
+    /// m's value parsed to old and must become target; indent is that of
+    /// m's line.
+    void edit_value(jsonc_member const& m, boost::json::value const& old,
+                    boost::json::value const& target, std::string_view indent, bool multiline) {
+        if (equal_values(old, target)) return;
+        if (old.is_object() && target.is_object()) {
+            edit_object(scan_.scan_container(m.value_begin), old.get_object(), target.get_object(),
+                        {indent, multiline});
+        } else if (old.is_array() && target.is_array()) {
+            edit_array(scan_.scan_container(m.value_begin), old.get_array(), target.get_array(),
+                       {indent, multiline});
+        } else {
+            std::string text;
+            append_value(text, target, indent, 0, multiline);
+            replace(m.value_begin, m.value_end, std::move(text));
+        }
+    }
+
+    void edit_member(jsonc_member const& m, boost::json::value const& old,
+                     boost::json::value const& target) {
+        edit_value(m, old, target, scan_.line_indent(m.begin), scan_.starts_line(m));
+    }
+
+    void edit_object(jsonc_container const& c, boost::json::object const& old,
+                     boost::json::object const& target, placement const& where) {
+        auto const saved = style_;
+        learn_style(c, true, where.indent);
+        std::vector<bool> erased(c.members.size());
+        for (std::size_t i = 0; i < c.members.size(); ++i) {
+            auto const& member = *(old.begin() + i);
+            if (auto const* wanted = target.if_contains(member.key())) {
+                edit_member(c.members[i], member.value(), *wanted);
+            } else {
+                erased[i] = true;
+            }
+        }
+        std::vector<new_member> added;
+        for (auto const& member : target) {
+            if (!old.contains(member.key())) added.push_back({true, member.key(), &member.value()});
+        }
+        auto survivor = std::find(erased.rbegin(), erased.rend(), false);
+        std::size_t anchor = survivor == erased.rend() ? no_offset : erased.rend() - survivor - 1;
+        if (!added.empty() && anchor == no_offset && !c.members.empty()) {
+            anchor = c.members.size() - 1;  // all erased: the first new member takes its place
+            erased[anchor] = false;
+            replace_member(c.members[anchor], added.front());
+            added.erase(added.begin());
+        }
+        finish_container(c, erased, added, added.empty() ? no_offset : anchor, where);
+        style_ = saved;
+    }
+
+    void replace_member(jsonc_member const& m, new_member const& with) {
+        std::string text;
+        append_member(text, with, scan_.line_indent(m.begin), scan_.starts_line(m));
+        replace(m.begin, m.value_end, std::move(text));
+    }
+
+    void edit_array(jsonc_container const& c, boost::json::array const& old,
+                    boost::json::array const& target, placement const& where) {
+        auto const saved = style_;
+        learn_style(c, false, where.indent);
+        std::size_t const n = old.size();
+        std::size_t const m = target.size();
+        std::size_t prefix = 0;
+        while (prefix < std::min(n, m) && equal_values(old[prefix], target[prefix]))
+            ++prefix;
+        std::size_t suffix = 0;
+        while (suffix < std::min(n, m) - prefix &&
+               equal_values(old[n - 1 - suffix], target[m - 1 - suffix]))
+            ++suffix;
+        if (prefix == 0 && suffix == n && n > 0 && m > n) --suffix;  // nothing before element 0
+        std::size_t const pairs = std::min(n - prefix - suffix, m - prefix - suffix);
+        std::vector<bool> erased(n);
+        for (std::size_t i = prefix; i < n - suffix; ++i) {
+            if (i < prefix + pairs) {
+                edit_member(c.members[i], old[i], target[i]);
+            } else {
+                erased[i] = true;
+            }
+        }
+        std::vector<new_member> added;
+        for (std::size_t i = prefix + pairs; i < m - suffix; ++i)
+            added.push_back({false, {}, &target[i]});
+        auto const anchor = added.empty() || n == 0 ? no_offset : prefix + pairs - 1;
+        finish_container(c, erased, added, anchor, where);
+        style_ = saved;
+    }
+
+    // --- erasing, adding and commas ------------------------------------------
+
+    void finish_container(jsonc_container const& c, std::vector<bool> const& erased,
+                          std::vector<new_member> const& added, std::size_t anchor,
+                          placement const& where) {
+        if (c.members.empty()) {
+            if (!added.empty()) fill_empty(c, added, where);
+            return;
+        }
+        std::vector<std::pair<std::size_t, std::size_t>> spans(c.members.size());
+        std::size_t erased_up_to = 0;
+        for (std::size_t i = 0; i < c.members.size(); ++i) {
+            if (!erased[i]) continue;
+            spans[i] = scan_.erase_span(c.members[i]);
+            spans[i].first = std::max(spans[i].first, erased_up_to);
+            erased_up_to = spans[i].second;
+            replace(spans[i].first, spans[i].second, {});
+        }
+        std::vector<std::size_t> survivors;
+        for (std::size_t i = 0; i < c.members.size(); ++i) {
+            if (!erased[i]) survivors.push_back(i);
+        }
+        auto kept_commas = [&](std::size_t from, std::size_t to) {
+            std::vector<std::size_t> kept;
+            for (auto j = from; j < to; ++j) {
+                auto const comma = c.members[j].comma;
+                auto covered = [&](std::size_t i) {
+                    return i < erased.size() && erased[i] && comma >= spans[i].first &&
+                           comma < spans[i].second;
+                };
+                if (comma != no_offset && !covered(j) && !covered(j + 1)) kept.push_back(comma);
+            }
+            return kept;
+        };
+        fix_commas(c, survivors, kept_commas, added, anchor);
+    }
+
+    template <class KeptCommas>
+    void fix_commas(jsonc_container const& c, std::vector<std::size_t> const& survivors,
+                    KeptCommas const& kept_commas, std::vector<new_member> const& added,
+                    std::size_t anchor) {
+        std::size_t const n = c.members.size();
+        if (survivors.empty()) {
+            for (auto comma : kept_commas(0, n))
+                erase_comma(comma);
+            return;
+        }
+        for (auto comma : kept_commas(0, survivors.front()))
+            erase_comma(comma);
+        for (std::size_t s = 0; s < survivors.size(); ++s) {
+            bool const last = s + 1 == survivors.size();
+            auto const here = survivors[s];
+            auto const next = last ? n : survivors[s + 1];
+            if (here != anchor && next == here + 1) continue;  // nothing erased after it
+            auto const kept = kept_commas(here, next);
+            if (here == anchor) {
+                add_after(c, here, !last, kept, added);
+            } else {
+                bool const want = !last || c.members.back().comma != no_offset;
+                if (want && kept.empty()) insert(c.members[here].value_end, ",");
+                for (std::size_t k = want ? 1 : 0; k < kept.size(); ++k)
+                    erase_comma(kept[k]);
+            }
+        }
+    }
+
+    /// What starts the line of a new member after k in a container with
+    /// leading commas: the prefix of a line that starts with one.
+    std::string leading_prefix(jsonc_container const& c, std::size_t k) const {
+        for (std::size_t i = k + 1; i-- > 0;) {
+            auto const& m = c.members[i];
+            auto const prefix =
+                text_.substr(scan_.line_start(m.begin), m.begin - scan_.line_start(m.begin));
+            if (scan_.starts_line(m) && prefix.find(',') != std::string_view::npos)
+                return std::string(prefix);
+        }
+        return std::string(scan_.line_indent(c.members[k].begin)) + ", ";
+    }
+
+    /// Adds the new members after member k (`more`: other members follow
+    /// k), and fixes the commas `kept` between k and what follows.
+    void add_after(jsonc_container const& c, std::size_t k, bool more,
+                   std::vector<std::size_t> const& kept, std::vector<new_member> const& added) {
+        auto const& m = c.members[k];
+        bool const own_line = scan_.starts_line(m);
+        bool const comma_first = !own_line || uses_leading_commas(c);
+        auto const at = own_line ? scan_.after_line_tail(m, false) : m.value_end;
+        auto const split = std::partition_point(kept.begin(), kept.end(),
+                                                [&](std::size_t comma) { return comma < at; });
+        std::vector<std::size_t> const before(kept.begin(), split);
+        std::vector<std::size_t> const after(split, kept.end());
+        for (std::size_t i = comma_first ? 0 : 1; i < before.size(); ++i)
+            erase_comma(before[i]);
+        if (!comma_first && before.empty()) insert(m.value_end, ",");
+        auto const indent = scan_.line_indent(m.begin);
+        auto const prefix = comma_first && own_line ? leading_prefix(c, k) : std::string();
+        std::string text;
+        for (std::size_t i = 0; i < added.size(); ++i) {
+            if (comma_first) {
+                text += own_line ? std::string(style_.eol) + prefix : std::string(", ");
+            } else {
+                text += i > 0 ? "," : "";
+                text.append(style_.eol).append(indent);
+            }
+            append_member(text, added[i], indent, own_line);
+        }
+        bool const want = more || c.members.back().comma != no_offset;
+        if (want && after.empty()) text += ',';
+        for (std::size_t i = want ? 1 : 0; i < after.size(); ++i)
+            erase_comma(after[i]);
+        insert(at, std::move(text));
+    }
+
+    /// Adds the first members to the empty container c: one per line, or,
+    /// when it shares a line with other members and is written on one
+    /// line, all on that line.
+    void fill_empty(jsonc_container const& c, std::vector<new_member> const& added,
+                    placement const& where) {
+        auto from = c.close;
+        while (from > c.open + 1 &&
+               std::string_view(" \t\r\n").find(text_[from - 1]) != std::string_view::npos)
+            --from;
+        std::string text;
+        if (!where.multiline &&
+            text_.substr(c.open, c.close - c.open).find('\n') == std::string_view::npos) {
+            for (std::size_t i = 0; i < added.size(); ++i) {
+                if (i > 0) {
+                    text += ", ";
+                } else if (from > c.open + 1) {
+                    text += ' ';  // after a comment
+                }
+                append_member(text, added[i], where.indent, false);
+            }
+            replace(from, c.close, std::move(text));
+            return;
+        }
+        std::string const child = std::string(where.indent).append(style_.unit);
+        for (std::size_t i = 0; i < added.size(); ++i) {
+            if (i > 0 && !style_.leading_commas) text += ',';
+            text += style_.eol;
+            text += i > 0 && style_.leading_commas ? std::string(where.indent) + ", " : child;
+            append_member(text, added[i], child, true);
+        }
+        if (style_.trailing_commas && !style_.leading_commas) text += ',';
+        text.append(style_.eol).append(where.indent);
+        replace(from, c.close, std::move(text));
+    }
+
+    std::string_view text_;
+    jsonc_scanner scan_;
+    edit_style style_;
+    std::vector<text_edit> edits_;
+    boost::json::serializer serializer_;
+};
+
+}  // namespace detail
+
+PERSIST_DECL result<std::string> edit_json_text(std::string_view original,
+                                                boost::json::value const& target,
+                                                std::filesystem::path const& source) {
+    std::size_t const bom = original.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+    auto const body = original.substr(bom);
+    boost::json::monotonic_resource storage;
+    auto old = detail::parse_jsonc(body, source, &storage);
+    if (!old) return old.error();
+    detail::jsonc_editor editor(original);
+    detail::jsonc_scanner const scan(original);
+    auto const root = scan.skip_trivia(bom);
+    if (auto const duplicate = editor.find_duplicate_key(*old, root)) {
+        auto const at = position_of(body, *duplicate - bom);
+        return error(stage::parse, errc::corrupt_data, source, {},
+                     "line " + std::to_string(at.line) + ", column " + std::to_string(at.column) +
+                         ": duplicate key in this object");
+    }
+    editor.edit_root(root, scan.skip_value(root), *old, target);
+    return editor.apply();
+}
+
+}  // namespace persist
+
+#endif

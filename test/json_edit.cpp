@@ -1,0 +1,521 @@
+#include <persist/json_edit.hpp>
+
+#include <persist/detail/jsonc_layout.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <array>
+#include <random>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace persist::test {
+
+namespace {
+
+namespace json = boost::json;
+
+json::value parse_jsonc(std::string_view text) {
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+    json::parse_options options;
+    options.allow_comments = true;
+    options.allow_trailing_commas = true;
+    return json::parse(text, {}, options);
+}
+
+/// original with target written over it; the result must parse to target.
+std::string edited(std::string_view original, json::value const& target) {
+    auto text = edit_json_text(original, target, "settings.json");
+    BOOST_TEST_REQUIRE(text.has_value(), text.error().message());
+    BOOST_TEST(parse_jsonc(*text) == target, *text);
+    return std::move(*text);
+}
+
+/// The value of original with one change made by `change`.
+template <class Change>
+json::value changed(std::string_view original, Change change) {
+    auto value = parse_jsonc(original);
+    change(value);
+    return value;
+}
+
+json::object& root(json::value& v) { return v.as_object(); }
+
+std::string const vscode =
+    "// Place your settings in this file to overwrite the default settings\n"
+    "{\n"
+    "  // Controls the font size in pixels.\n"
+    "  \"editor.fontSize\": 14,\n"
+    "\n"
+    "  /* Tabs */\n"
+    "  \"editor.tabSize\": 2, // two, like the style guide\n"
+    "  \"files.exclude\": {\n"
+    "    \"**/.git\": true,\n"
+    "    \"**/node_modules\": true\n"
+    "  },\n"
+    "  \"window.zoomLevel\": 0.5\n"
+    "}\n";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(json_edit)
+
+BOOST_AUTO_TEST_CASE(set_replaces_only_the_value) {
+    auto const target = changed(vscode, [](json::value& v) { root(v)["editor.tabSize"] = 4; });
+    auto expected = vscode;
+    expected.replace(expected.find("2, //"), 1, "4");
+    BOOST_TEST(edited(vscode, target) == expected);
+}
+
+BOOST_AUTO_TEST_CASE(unchanged_value_keeps_every_byte) {
+    BOOST_TEST(edited(vscode, parse_jsonc(vscode)) == vscode);
+}
+
+BOOST_AUTO_TEST_CASE(set_in_a_nested_object) {
+    auto const target = changed(vscode, [](json::value& v) {
+        root(v)["files.exclude"].as_object()["**/node_modules"] = false;
+    });
+    auto expected = vscode;
+    expected.replace(expected.find("true\n  }"), 4, "false");
+    BOOST_TEST(edited(vscode, target) == expected);
+}
+
+BOOST_AUTO_TEST_CASE(erase_takes_the_line_and_its_comment) {
+    auto const target = changed(vscode, [](json::value& v) { root(v).erase("editor.tabSize"); });
+    auto expected = vscode;
+    expected.erase(expected.find("  \"editor.tabSize\""),
+                   std::string("  \"editor.tabSize\": 2, // two, like the style guide\n").size());
+    BOOST_TEST(edited(vscode, target) == expected);
+}
+
+BOOST_AUTO_TEST_CASE(erase_the_last_member_drops_the_comma_before_it) {
+    auto const target = changed(vscode, [](json::value& v) { root(v).erase("window.zoomLevel"); });
+    auto expected = vscode;
+    expected.replace(expected.find("  },\n  \"window"),
+                     std::string("  },\n  \"window.zoomLevel\": 0.5\n").size(), "  }\n");
+    BOOST_TEST(edited(vscode, target) == expected);
+    BOOST_TEST(json::parse(edited("{\"a\": 1, \"b\": 2}", json::parse("{\"a\": 1}"))) ==
+               json::parse("{\"a\": 1}"));  // strict JSON stays strict
+}
+
+BOOST_AUTO_TEST_CASE(add_appends_in_the_neighbours_style) {
+    auto const target = changed(vscode, [](json::value& v) {
+        root(v)["terminal"] = json::parse(R"({"shell": "bash", "args": ["-l"], "env": {}})");
+    });
+    auto expected = vscode;
+    expected.replace(expected.find("0.5\n}"), 4,
+                     "0.5,\n"
+                     "  \"terminal\": {\n"
+                     "    \"shell\": \"bash\",\n"
+                     "    \"args\": [\n"
+                     "      \"-l\"\n"
+                     "    ],\n"
+                     "    \"env\": {}\n"
+                     "  }\n");
+    BOOST_TEST(edited(vscode, target) == expected);
+}
+
+BOOST_AUTO_TEST_CASE(add_after_a_trailing_comment_puts_the_comma_after_the_value) {
+    std::string const doc = "{\n  \"a\": 1 // one\n}\n";
+    BOOST_TEST(edited(doc, json::parse(R"({"a": 1, "b": 2})")) ==
+               "{\n  \"a\": 1, // one\n  \"b\": 2\n}\n");
+}
+
+BOOST_AUTO_TEST_CASE(crlf_tabs_and_trailing_commas_are_kept) {
+    std::string const doc =
+        "\xEF\xBB\xBF{\r\n\t\"a\": 1,\r\n\t\"b\": {\r\n\t\t\"c\": 2,\r\n\t},\r\n}\r\n";
+    BOOST_TEST(edited(doc, json::parse(R"({"a": 1, "b": {"c": 2, "d": [1]}, "e": 3})")) ==
+               "\xEF\xBB\xBF{\r\n\t\"a\": 1,\r\n\t\"b\": {\r\n\t\t\"c\": 2,\r\n"
+               "\t\t\"d\": [\r\n\t\t\t1\r\n\t\t],\r\n\t},\r\n\t\"e\": 3,\r\n}\r\n");
+    BOOST_TEST(edited(doc, json::parse(R"({"b": {"c": 2}})")) ==
+               "\xEF\xBB\xBF{\r\n\t\"b\": {\r\n\t\t\"c\": 2,\r\n\t},\r\n}\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(four_space_indent_is_detected) {
+    std::string const doc = "{\n    \"a\": {\n        \"b\": 1\n    }\n}";
+    BOOST_TEST(edited(doc, json::parse(R"({"a": {"b": 1, "c": {"d": 2}}})")) ==
+               "{\n    \"a\": {\n        \"b\": 1,\n        \"c\": {\n"
+               "            \"d\": 2\n        }\n    }\n}");
+}
+
+BOOST_AUTO_TEST_CASE(first_member_of_an_empty_container) {
+    BOOST_TEST(edited("{}", json::parse(R"({"a": 1})")) == "{\n  \"a\": 1\n}");
+    BOOST_TEST(edited("{ /* none yet */ }\n", json::parse(R"({"a": 1})")) ==
+               "{ /* none yet */\n  \"a\": 1\n}\n");
+    BOOST_TEST(edited("{\n  \"list\": [] // later\n}\n", json::parse(R"({"list": [true]})")) ==
+               "{\n  \"list\": [\n    true\n  ] // later\n}\n");
+    BOOST_TEST(edited("{\n  // nothing\n}\n", json::parse(R"({"a": 1})")) ==
+               "{\n  // nothing\n  \"a\": 1\n}\n");
+}
+
+BOOST_AUTO_TEST_CASE(erasing_every_member_leaves_an_empty_container) {
+    BOOST_TEST(edited("{\"a\": 1, \"b\": 2}", json::object()) == "{}");
+    BOOST_TEST(edited("{\n  \"a\": 1,\n  \"b\": 2\n}\n", json::object()) == "{\n}\n");
+    BOOST_TEST(edited("[1, 2, 3]", json::array()) == "[]");
+}
+
+BOOST_AUTO_TEST_CASE(arrays_change_only_the_elements_between_equal_ends) {
+    std::string const doc = "{\n  \"l\": [\n    1, // one\n    2, // two\n    3 // three\n  ]\n}";
+    BOOST_TEST(edited(doc, json::parse(R"({"l": [1, 3]})")) ==
+               "{\n  \"l\": [\n    1, // one\n    3 // three\n  ]\n}");
+    BOOST_TEST(edited(doc, json::parse(R"({"l": [1, 2]})")) ==
+               "{\n  \"l\": [\n    1, // one\n    2 // two\n  ]\n}");
+    BOOST_TEST(edited(doc, json::parse(R"({"l": [1, 2, 3, 4]})")) ==
+               "{\n  \"l\": [\n    1, // one\n    2, // two\n    3, // three\n    4\n  ]\n}");
+    BOOST_TEST(edited(doc, json::parse(R"({"l": [1, 5, 3]})")) ==
+               "{\n  \"l\": [\n    1, // one\n    5, // two\n    3 // three\n  ]\n}");
+    BOOST_TEST(edited("[1, 2]", json::parse("[1, 9, 2]")) == "[1, 9, 2]");
+    BOOST_TEST(edited("[1, 2]", json::parse("[0, 1, 2]")) == "[0, 1, 2]");
+}
+
+BOOST_AUTO_TEST_CASE(one_line_containers_stay_on_one_line) {
+    BOOST_TEST(edited("{\"a\": 1}", json::parse(R"({"a": 1, "b": {"c": [1, 2]}})")) ==
+               R"({"a": 1, "b": {"c": [1, 2]}})");
+    BOOST_TEST(edited("{\"a\":1,\"b\":2}", json::parse(R"({"b": 2})")) == R"({"b":2})");
+    BOOST_TEST(edited("{\"a\":1,\"b\":2}", json::parse(R"({"a": 1, "c": 3})")) ==
+               R"({"a":1, "c":3})");
+    BOOST_TEST(edited("[1, 2,]", json::parse("[1, 2, 3]")) == "[1, 2, 3,]");
+    BOOST_TEST(edited("{\"a\": {}, \"b\": [ /* none */ ]}",
+                      json::parse(R"({"a": {"x": 1}, "b": [1, 2]})")) ==
+               "{\"a\": {\"x\": 1}, \"b\": [ /* none */ 1, 2]}");
+}
+
+BOOST_AUTO_TEST_CASE(leading_commas_stay_leading) {
+    std::string const doc = "{ \"a\": 1\n, \"b\": 2\n}\n";
+    BOOST_TEST(edited(doc, json::parse(R"({"a": 1, "b": 2, "c": 3})")) ==
+               "{ \"a\": 1\n, \"b\": 2\n, \"c\": 3\n}\n");
+    std::string const own_lines = "{\n  \"a\": 1\n, \"b\": 2\n}\n";
+    BOOST_TEST(edited(own_lines, json::parse(R"({"b": 2})")) == "{\n  \"b\": 2\n}\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_changed_type_is_written_fresh_in_place) {
+    BOOST_TEST(edited(vscode, changed(vscode,
+                                      [](json::value& v) {
+                                          root(v)["window.zoomLevel"] = json::parse(R"({"x": 1})");
+                                      }))
+                   .ends_with("  \"window.zoomLevel\": {\n    \"x\": 1\n  }\n}\n"));
+    BOOST_TEST(edited("// top\n[1]\n", json::parse(R"({"a": 1})")) == "// top\n{\n  \"a\": 1\n}\n");
+    BOOST_TEST(edited(" 1 ", json::value("x")) == " \"x\" ");
+}
+
+BOOST_AUTO_TEST_CASE(comments_end_where_the_parser_ends_them) {
+    // Found by the fuzzer: Boost.JSON 1.81 does not end a comment at "**/",
+    // so here the comment runs on to the last "*/", and the editor must not
+    // read the "a" in it as a member.
+    std::string const doc = "{ /* x**/ \"a\": 1, */ \"b\": 2 }";
+    BOOST_TEST(edited(doc, json::parse(R"({"b": 3})")) == "{ /* x**/ \"a\": 1, */ \"b\": 3 }");
+    BOOST_TEST(edited("{ /* x***/ \"a\": 1 }", json::object()) == "{ /* x***/ }");
+}
+
+BOOST_AUTO_TEST_CASE(one_set_in_a_large_commented_file) {
+    std::string doc = "// generated\n{\n";
+    for (int i = 0; doc.size() < 64 * 1024; ++i) {
+        auto const n = std::to_string(i);
+        doc += "  // group " + n + "\n  \"group" + n +
+               "\": {\n    \"enabled\": true, // on\n    \"scale\": 0.5,\n    \"list\": [1, 2]\n  "
+               "},\n";
+    }
+    doc += "  \"last\": 0\n}\n";
+    // An integer: how doubles are written is about to change.
+    auto const target =
+        changed(doc, [](json::value& v) { root(v)["group100"].as_object()["scale"] = 2; });
+    auto expected = doc;
+    expected.replace(expected.find("0.5", expected.find("\"group100\"")), 3, "2");
+    BOOST_TEST(edited(doc, target) == expected);
+}
+
+BOOST_AUTO_TEST_CASE(keys_that_need_escapes) {
+    BOOST_TEST(edited("{\"a\\\"b\": 1}", json::parse(R"({"a\"b": 2, "\n": 3})")) ==
+               R"({"a\"b": 2, "\n": 3})");
+}
+
+BOOST_AUTO_TEST_CASE(text_that_does_not_parse_is_refused) {
+    for (auto const& [text, where] : {std::pair{"{\n  \"a\": 1,\n  /* open\n}", "line 4, column 2"},
+                                      std::pair{"{\n  \"a\": tru\n}", "line 2, column 8"},
+                                      std::pair{"\xEF\xBB\xBF{\"a\": 1} x", "line 1, column 10"}}) {
+        auto const result = edit_json_text(text, json::object(), "/etc/app.json");
+        BOOST_TEST_REQUIRE(result.has_error());
+        BOOST_TEST((result.error().stage() == stage::parse));
+        BOOST_TEST(result.error().code() == make_error_code(errc::corrupt_data));
+        BOOST_TEST(result.error().path() == "/etc/app.json");
+        BOOST_TEST(result.error().detail().rfind(where, 0) == 0, result.error().detail());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(duplicate_keys_are_refused) {
+    auto const result = edit_json_text("{\n  \"x\": {\"a\": 1, \"a\": 2}\n}", json::object(), "f");
+    BOOST_TEST_REQUIRE(result.has_error());
+    BOOST_TEST(result.error().detail() == "line 2, column 8: duplicate key in this object");
+}
+
+namespace {
+
+/// How a random document is written.
+struct document_style {
+    std::string_view unit = "  ";
+    std::string_view eol = "\n";
+    bool trailing_commas = false;
+    bool comments = false;
+    bool bom = false;
+    bool leading_commas = false;  ///< "\n, " before members, not "," after
+    /// Strict JSON, which every edit must keep.
+    bool strict() const { return !trailing_commas && !comments && !bom; }
+};
+
+/// Random settings-like values, and JSONC texts of them in a random style.
+class random_documents {
+public:
+    explicit random_documents(unsigned seed) : rng_(seed) {}
+
+    bool chance(unsigned percent) {
+        return std::uniform_int_distribution<unsigned>(0, 99)(rng_) < percent;
+    }
+    std::size_t below(std::size_t n) {
+        return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+    }
+
+    json::value value(int depth) {
+        if (depth > 0 && chance(35)) {
+            if (chance(50)) {
+                json::object object;
+                for (std::size_t i = below(4); i > 0; --i)
+                    object[key()] = value(depth - 1);
+                return object;
+            }
+            json::array array;
+            for (std::size_t i = below(4); i > 0; --i)
+                array.push_back(value(depth - 1));
+            return array;
+        }
+        switch (below(6)) {
+            case 0: return static_cast<std::int64_t>(below(200)) - 100;
+            case 1: return static_cast<double>(below(64)) / 8;  // 0.125, 2.5: short and exact
+            case 2: return json::string(strings_[below(std::size(strings_))]);
+            case 3: return chance(50);
+            case 4: return nullptr;
+            default: return json::string("v" + std::to_string(below(100)));
+        }
+    }
+
+    std::string key() { return "k" + std::to_string(below(8)) + (chance(10) ? " a/b" : ""); }
+
+    document_style style() {
+        document_style style;
+        style.unit = std::array<std::string_view, 3>{"  ", "    ", "\t"}[below(3)];
+        style.eol = chance(30) ? "\r\n" : "\n";
+        style.trailing_commas = chance(30);
+        style.comments = chance(60);
+        style.bom = chance(10);
+        style.leading_commas = !style.trailing_commas && chance(15);
+        return style;
+    }
+
+    std::string text(json::value const& v, document_style const& style) {
+        std::string out = style.bom ? "\xEF\xBB\xBF" : "";
+        if (style.comments) out.append("// settings").append(style.eol);
+        render(out, v, style, "");
+        out.append(style.eol);
+        return out;
+    }
+
+private:
+    void render(std::string& out, json::value const& v, document_style const& style,
+                std::string const& indent) {
+        auto const* object = v.if_object();
+        auto const* array = v.if_array();
+        if (object == nullptr && array == nullptr) {
+            out += json::serialize(v);
+            return;
+        }
+        std::size_t const size = object != nullptr ? object->size() : array->size();
+        out += object != nullptr ? '{' : '[';
+        if (size == 0) {
+            out += style.comments && chance(30) ? " /* empty */ " : "";
+        } else if (chance(20)) {
+            render_inline(out, v, style, indent);
+        } else {
+            auto const inner = indent + std::string(style.unit);
+            for (std::size_t i = 0; i < size; ++i) {
+                out += style.eol;
+                if (style.comments && chance(25))
+                    out.append(inner).append("// about it").append(style.eol);
+                if (!style.comments && chance(10)) out += style.eol;  // a blank line
+                out += i > 0 && style.leading_commas ? indent + ", " : inner;
+                if (style.comments && chance(10)) out += "/* before */ ";
+                render_member(out, v, i, style, inner);
+                if (!style.leading_commas && (i + 1 < size || style.trailing_commas)) out += ',';
+                if (style.comments && chance(25)) out += " // note";
+            }
+            out.append(style.eol).append(indent);
+        }
+        out += object != nullptr ? '}' : ']';
+    }
+
+    void render_inline(std::string& out, json::value const& v, document_style const& style,
+                       std::string const& indent) {
+        std::size_t const size = v.is_object() ? v.get_object().size() : v.get_array().size();
+        for (std::size_t i = 0; i < size; ++i) {
+            out += i > 0 ? ", " : "";
+            render_member(out, v, i, style, indent);
+        }
+        if (style.trailing_commas && chance(50)) out += ',';
+    }
+
+    void render_member(std::string& out, json::value const& v, std::size_t i,
+                       document_style const& style, std::string const& indent) {
+        if (auto const* object = v.if_object()) {
+            auto const& member = *(object->begin() + i);
+            out.append(json::serialize(json::value(member.key()))).append(": ");
+            render(out, member.value(), style, indent);
+        } else {
+            render(out, v.get_array()[i], style, indent);
+        }
+    }
+
+    std::mt19937 rng_;
+    static constexpr char const* strings_[] = {
+        "", "a b", "q\"uote", "caf\xc3\xa9", "//not a comment", "/*"};
+};
+
+/// A step along a path: an object member's index (its key's place) or an
+/// array index.
+using path = std::vector<std::size_t>;
+
+void collect_containers(json::value const& v, path& at, std::vector<path>& out) {
+    if (!v.is_object() && !v.is_array()) return;
+    out.push_back(at);
+    std::size_t i = 0;
+    auto visit = [&](json::value const& child) {
+        at.push_back(i++);
+        collect_containers(child, at, out);
+        at.pop_back();
+    };
+    if (auto const* object = v.if_object()) {
+        for (auto const& member : *object)
+            visit(member.value());
+    } else {
+        for (auto const& element : v.get_array())
+            visit(element);
+    }
+}
+
+json::value& child(json::value& v, std::size_t i) {
+    return v.is_object() ? (v.as_object().begin() + i)->value() : v.as_array()[i];
+}
+
+/// The container at p in text (which parses to a value of that shape).
+detail::jsonc_container layout_at(std::string_view text, path const& p) {
+    detail::jsonc_scanner const scan(text);
+    auto begin = scan.skip_trivia(text.starts_with("\xEF\xBB\xBF") ? 3 : 0);
+    for (auto const i : p)
+        begin = scan.scan_container(begin).members.at(i).value_begin;
+    return scan.scan_container(begin);
+}
+
+/// One random edit of doc's value: the new value, and the bytes [lo, hi)
+/// of the old text outside which nothing may change.
+struct random_edit {
+    json::value target;
+    std::size_t lo = 0;
+    std::size_t hi = 0;
+    std::string what;
+};
+
+random_edit make_edit(random_documents& random, std::string_view text, json::value const& old) {
+    std::vector<path> containers;
+    path at;
+    collect_containers(old, at, containers);
+    auto const where = containers[random.below(containers.size())];
+    random_edit edit{old, 0, 0, {}};
+    json::value* container = &edit.target;
+    for (auto const i : where)
+        container = &child(*container, i);
+    auto const layout = layout_at(text, where);
+    auto const& members = layout.members;
+    std::size_t const n = members.size();
+    auto const choice = n == 0 ? 2 : random.below(3);
+    if (choice == 0) {  // set an existing member
+        auto const i = random.below(n);
+        child(*container, i) = random.value(2);
+        edit = {std::move(edit.target), members[i].value_begin, members[i].value_end, "set"};
+    } else if (choice == 1) {  // erase one
+        auto const i = random.below(n);
+        auto last = i;  // of the equal elements from i, the editor erases the last
+        if (container->is_object()) {
+            container->as_object().erase(container->as_object().begin() + i);
+        } else {
+            auto& array = container->as_array();
+            while (last + 1 < n && array[last + 1] == array[i])
+                ++last;
+            array.erase(array.begin() + i);
+        }
+        edit.lo = i > 0 ? members[i - 1].value_end : layout.open + 1;
+        edit.hi = last + 1 < n ? members[last + 1].begin : layout.close;
+        edit.what = "erase";
+    } else {  // add a key, or append an element
+        if (container->is_object()) {
+            auto& object = container->as_object();
+            auto const key = random.key();
+            if (auto const found = object.find(key); found != object.end()) {  // a set after all
+                auto const i = static_cast<std::size_t>(found - object.begin());
+                found->value() = random.value(2);
+                return {std::move(edit.target), members[i].value_begin, members[i].value_end,
+                        "set"};
+            }
+            object[key] = random.value(2);
+        } else {
+            container->as_array().push_back(random.value(2));
+        }
+        edit.lo = n > 0 ? members[n - 1].value_end : layout.open + 1;
+        edit.hi = layout.close;
+        edit.what = "add";
+    }
+    return edit;
+}
+
+void check_edit(std::string const& before, random_edit const& edit, std::string const& after,
+                document_style const& style) {
+    auto const context = edit.what + " [" + std::to_string(edit.lo) + ", " +
+                         std::to_string(edit.hi) + ") on\n" + before + "\ngave\n" + after;
+    BOOST_TEST_REQUIRE(parse_jsonc(after) == edit.target, context);
+    std::size_t const tail = before.size() - edit.hi;
+    bool const untouched =
+        after.size() >= edit.lo + tail &&
+        std::string_view(after).starts_with(std::string_view(before).substr(0, edit.lo)) &&
+        std::string_view(after).ends_with(std::string_view(before).substr(edit.hi));
+    BOOST_TEST_REQUIRE(untouched, "bytes outside the edit changed: " << context);
+    if (style.strict()) {
+        boost::system::error_code ec;
+        (void)json::parse(after, ec);
+        BOOST_TEST_REQUIRE(!ec, "no longer strict JSON: " << context);
+    }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(random_edits_of_random_documents) {
+    random_documents random(20261207);
+    for (int document = 0; document < 1000; ++document) {
+        auto const style = random.style();
+        json::object start;
+        for (std::size_t i = random.below(6); i > 0; --i)
+            start[random.key()] = random.value(3);
+        auto text = random.text(start, style);
+        json::value value = start;
+        for (int step = 0; step < 6; ++step) {
+            auto const edit = make_edit(random, text, value);
+            auto after = edit_json_text(text, edit.target, "f");
+            BOOST_TEST_REQUIRE(after.has_value(), after.error().message());
+            check_edit(text, edit, *after, style);
+            text = std::move(*after);
+            value = parse_jsonc(text);  // in the text's key order, which erase does not keep
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace persist::test
