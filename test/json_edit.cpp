@@ -1,6 +1,7 @@
 #include <persist/json_edit.hpp>
 
 #include <persist/detail/jsonc_layout.hpp>
+#include <persist/json_text.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -19,11 +20,9 @@ namespace {
 namespace json = boost::json;
 
 json::value parse_jsonc(std::string_view text) {
-    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-    json::parse_options options;
-    options.allow_comments = true;
-    options.allow_trailing_commas = true;
-    return json::parse(text, {}, options);
+    auto parsed = parse_json(text, "edited.json", json_syntax::jsonc);
+    BOOST_TEST_REQUIRE(parsed.has_value(), parsed.error().message());
+    return std::move(*parsed);
 }
 
 /// original with target written over it; the result must parse to target.
@@ -202,12 +201,14 @@ BOOST_AUTO_TEST_CASE(a_changed_type_is_written_fresh_in_place) {
 }
 
 BOOST_AUTO_TEST_CASE(comments_end_where_the_parser_ends_them) {
-    // Found by the fuzzer: Boost.JSON 1.81 does not end a comment at "**/",
-    // so here the comment runs on to the last "*/", and the editor must not
-    // read the "a" in it as a member.
-    std::string const doc = "{ /* x**/ \"a\": 1, */ \"b\": 2 }";
-    BOOST_TEST(edited(doc, json::parse(R"({"b": 3})")) == "{ /* x**/ \"a\": 1, */ \"b\": 3 }");
+    // A block comment ends at the first "*/" after its "/*", on every Boost
+    // (Boost.JSON 1.81's own comment parser did not end one at "**/"), and
+    // the editor reads them the same way: no member is read in a comment.
+    BOOST_TEST(edited("{ /** doc **/ \"a\": 1 }", json::parse(R"({"a": 2})")) ==
+               "{ /** doc **/ \"a\": 2 }");
     BOOST_TEST(edited("{ /* x***/ \"a\": 1 }", json::object()) == "{ /* x***/ }");
+    BOOST_TEST(edited("{ /*/ \"a\": 1, */ \"b\": 2 }", json::parse(R"({"b": 3})")) ==
+               "{ /*/ \"a\": 1, */ \"b\": 3 }");
 }
 
 BOOST_AUTO_TEST_CASE(one_set_in_a_large_commented_file) {

@@ -184,6 +184,38 @@ BOOST_AUTO_TEST_CASE(strict_refuses_what_jsonc_accepts) {
     BOOST_TEST(ec == boost::json::error::syntax);
 }
 
+// Comments are read alike on every Boost: a /* comment ends at the first */
+// after its /* (Boost 1.81's own reader does not end one at "**/"), "//"
+// inside a string is text, and a comment cut across writes is still one.
+BOOST_AUTO_TEST_CASE(jsonc_comments_end_where_they_should) {
+    BOOST_TEST(parse("/** doc **/ {\"a\": 1 /*/ still a comment */, \"b\": \"x//y/*z*/\"}",
+                     json_syntax::jsonc) == parse(R"({"a": 1, "b": "x//y/*z*/"})"));
+    BOOST_TEST(parse("[1, // one\r\n 2 /***/, 3, /**/]", json_syntax::jsonc) == parse("[1, 2, 3]"));
+
+    std::string_view const text = "{\"k\": /* a\n b */ 1, // c\n \"s\": \"\\\"//\"}";
+    json_parser parser(json_syntax::jsonc);
+    boost::system::error_code ec;
+    for (char const& c : text) {
+        BOOST_TEST_REQUIRE(parser.write(&c, 1, ec) == 1u);
+        BOOST_TEST_REQUIRE(!ec, ec.message());
+    }
+    parser.finish(ec);
+    BOOST_TEST_REQUIRE(!ec, ec.message());
+    BOOST_TEST(parser.release() == parse(R"({"k": 1, "s": "\"//"})"));
+
+    json_parser unclosed(json_syntax::jsonc);
+    unclosed.write("[1 /* open", 10, ec);
+    BOOST_TEST_REQUIRE(!ec);
+    unclosed.finish(ec);
+    BOOST_TEST(ec == unclosed_comment());
+    BOOST_TEST(ec.message() == "a /* comment is not closed");
+
+    json_parser lone_slash(json_syntax::jsonc);
+    lone_slash.write("[1]/", 4, ec);
+    if (!ec) lone_slash.finish(ec);
+    BOOST_TEST(ec == boost::json::error::extra_data, ec.message());
+}
+
 BOOST_AUTO_TEST_CASE(refuses_bytes_after_the_document_and_deep_nesting) {
     json_parser parser;
     boost::system::error_code ec;

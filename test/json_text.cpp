@@ -233,10 +233,10 @@ BOOST_AUTO_TEST_CASE(jsonc_errors_name_line_and_column) {
         std::string_view where;
     };
     broken const cases[] = {
-        {"{\n  \"a\": 1 /* never closed\n}\n", "line 4, column 1: incomplete JSON"},
+        {"{\n  \"a\": 1 /* never closed\n}\n", "line 4, column 1: a /* comment is not closed"},
         {"{\n  \"a\": 1,\n  ]\n}", "line 3, column 3: "},
         {"{\n  \"a\": \"cut /* in a string\n}", "line 2, column "},
-        {"{ / }", "line 1, column 4: syntax error"},
+        {"{ / }", "line 1, column 3: syntax error"},
     };
     for (auto const& c : cases) {
         auto const parsed = parse_json(c.text, "s.json", json_syntax::jsonc);

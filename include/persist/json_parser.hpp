@@ -28,8 +28,9 @@ enum class json_syntax {
     /// RFC 8259: what programs write (state files, logs).
     strict,
     /// RFC 8259 plus what people write in files they edit by hand: `//` and
-    /// `/* */` comments wherever whitespace may be, and a trailing comma
-    /// after the last member or element (settings files). A UTF-8
+    /// `/* */` comments wherever whitespace may be (a /* comment ends at
+    /// the first */ after it), and a trailing comma after the last member
+    /// or element (settings files). A UTF-8
     /// byte-order mark is parse_json's concern, not the parser's.
     jsonc,
 };
@@ -37,6 +38,10 @@ enum class json_syntax {
 /// The reason json_parser fails a number whose magnitude is too large for a
 /// double (1e999): "number is out of range for a double".
 PERSIST_DECL boost::system::error_code number_out_of_range() noexcept;
+
+/// The reason json_parser fails JSONC text that ends inside a /* comment:
+/// "a /* comment is not closed".
+PERSIST_DECL boost::system::error_code unclosed_comment() noexcept;
 
 /// An incremental JSON parser with Boost.JSON's stream_parser interface
 /// (write, finish, release, reset) that reads numbers exactly:

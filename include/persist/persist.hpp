@@ -18,6 +18,7 @@
 #include <persist/fs/fs_policy.hpp>
 #include <persist/fs/posix_fs.hpp>
 #include <persist/json_edit.hpp>
+#include <persist/json_parser.hpp>
 #include <persist/json_pointer.hpp>
 #include <persist/json_text.hpp>
 #include <persist/naming/anonymous_temp.hpp>

@@ -33,14 +33,9 @@ std::string_view without_bom(std::string_view text) {
 }
 
 std::optional<json::value> parse_jsonc(std::string_view text) {
-    json::parse_options options;
-    options.allow_comments = true;
-    options.allow_trailing_commas = true;
-    options.max_depth = json_max_depth;
-    boost::system::error_code ec;
-    auto v = json::parse(without_bom(text), ec, {}, options);
-    if (ec) return std::nullopt;
-    return v;
+    auto parsed = parse_json(text, "fuzz", json_syntax::jsonc);
+    if (!parsed) return std::nullopt;
+    return std::move(*parsed);
 }
 
 /// The bytes [lo, hi) of a document outside which an edit may change nothing.

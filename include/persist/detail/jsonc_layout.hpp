@@ -67,18 +67,13 @@ public:
     }
 
     /// One past the comment that starts at `at`: a // comment ends before
-    /// its line's end of line (which stays outside it). A /* comment ends
-    /// where the parser that validated the text ends it: Boost.JSON (1.81)
-    /// skips the byte after a '*' that no '/' follows, so "**/" does not
-    /// close a comment there, and "***/" does. Were the scanner to end it
-    /// elsewhere, it would read members where the parser saw a comment.
+    /// its line's end of line (which stays outside it), a /* comment after
+    /// the first */ past its opening (so "/*/" does not close), as
+    /// json_parser reads them.
     std::size_t comment_end(std::size_t at) const noexcept {
         if (text_[at + 1] == '/') return std::min(text_.find('\n', at), text_.size());
-        for (at += 2;; at += 2) {
-            at = text_.find('*', at);
-            if (at == std::string_view::npos || at + 1 >= text_.size()) return text_.size();
-            if (text_[at + 1] == '/') return at + 2;
-        }
+        auto const close = text_.find("*/", at + 2);
+        return close == std::string_view::npos ? text_.size() : close + 2;
     }
 
     /// One past the value that starts at `at`.

@@ -15,9 +15,7 @@
 #include <persist/json_text.hpp>
 
 #include <boost/assert.hpp>
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serializer.hpp>
-#include <boost/json/stream_parser.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -27,29 +25,6 @@
 namespace persist {
 
 namespace detail {
-
-/// The one place where the editor reads values from JSONC text.
-inline result<boost::json::value> parse_jsonc(std::string_view text,
-                                              std::filesystem::path const& source,
-                                              boost::json::storage_ptr storage) {
-    boost::json::parse_options options;
-    options.max_depth = json_max_depth;
-    options.allow_comments = true;
-    options.allow_trailing_commas = true;
-    boost::json::stream_parser parser({}, options);
-    parser.reset(std::move(storage));
-    boost::system::error_code ec;
-    std::size_t const consumed = parser.write(text.data(), text.size(), ec);
-    if (!ec) parser.finish(ec);
-    if (ec) {
-        auto const at =
-            position_of(text, ec == boost::json::error::incomplete ? text.size() : consumed);
-        return error(stage::parse, errc::corrupt_data, source, {},
-                     "line " + std::to_string(at.line) + ", column " + std::to_string(at.column) +
-                         ": " + ec.message());
-    }
-    return parser.release();
-}
 
 /// Bytes [begin, end) of the old text become `replacement`.
 struct text_edit {
@@ -553,8 +528,7 @@ PERSIST_DECL result<std::string> edit_json_text(std::string_view original,
                                                 std::filesystem::path const& source) {
     std::size_t const bom = original.starts_with("\xEF\xBB\xBF") ? 3 : 0;
     auto const body = original.substr(bom);
-    boost::json::monotonic_resource storage;
-    auto old = detail::parse_jsonc(body, source, &storage);
+    auto old = parse_json(body, source, json_syntax::jsonc);
     if (!old) return old.error();
     detail::jsonc_editor editor(original);
     detail::jsonc_scanner const scan(original);

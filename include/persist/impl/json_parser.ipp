@@ -28,10 +28,83 @@ namespace persist {
 
 namespace detail {
 
-class number_range_category final : public boost::system::error_category {
+/// The reasons json_parser fails text that Boost.JSON's parser would take.
+class json_parser_category final : public boost::system::error_category {
 public:
+    enum : int { number_out_of_range = 1, unclosed_comment };
     char const* name() const noexcept override { return "persist.json"; }
-    std::string message(int) const override { return "number is out of range for a double"; }
+    std::string message(int reason) const override {
+        return reason == unclosed_comment ? "a /* comment is not closed"
+                                          : "number is out of range for a double";
+    }
+};
+
+inline json_parser_category const& json_parser_errors() noexcept {
+    static json_parser_category const category;
+    return category;
+}
+
+/// Turns the comments of JSONC text into spaces (keeping line ends, so
+/// every offset, line and column stays where it was), as the text streams
+/// in: Boost.JSON then parses what is left, and every Boost version reads
+/// comments alike. (Boost 1.81's own comment parser does not end a /*
+/// comment at "**/".) A // comment runs to the end of its line; a /*
+/// comment to the first */ after its /*, so "/*/" does not close one.
+class comment_blanker {
+public:
+    /// in as the parser should see it, appended to out.
+    void blank(std::string_view in, std::string& out) {
+        for (char const c : in)
+            step(c, out);
+    }
+    /// Whether the text ended inside a /* comment.
+    bool in_block_comment() const noexcept { return state_ == block || state_ == block_star; }
+    /// A '/' held back at the end of the text: not the start of a comment.
+    void flush(std::string& out) {
+        if (state_ == slash) out += '/';
+        state_ = code;
+    }
+    void reset() noexcept { state_ = code; }
+
+private:
+    enum state_type { code, string, escape, slash, line, block, block_star };
+
+    void step(char c, std::string& out) {
+        switch (state_) {
+            case code: break;
+            case string:
+                state_ = c == '\\' ? escape : c == '"' ? code : string;
+                out += c;
+                return;
+            case escape: state_ = string; out += c; return;
+            case slash:
+                if (c == '/' || c == '*') {
+                    state_ = c == '/' ? line : block;
+                    out += "  ";
+                    return;
+                }
+                out += '/';  // not a comment: the parser says what is wrong
+                state_ = code;
+                break;
+            case line:
+                if (c == '\n') state_ = code;
+                out += c == '\n' || c == '\r' ? c : ' ';
+                return;
+            case block:
+            case block_star:
+                state_ = c == '/' && state_ == block_star ? code : c == '*' ? block_star : block;
+                out += c == '\n' || c == '\r' ? c : ' ';
+                return;
+        }
+        if (c == '/') {
+            state_ = slash;
+            return;
+        }
+        if (c == '"') state_ = string;
+        out += c;
+    }
+
+    state_type state_ = code;
 };
 
 /// The double nearest `text`, a JSON number that is not an integer (or is
@@ -147,7 +220,7 @@ struct exact_number_handler {
 inline boost::json::parse_options parse_options_for(json_syntax syntax, std::size_t max_depth) {
     boost::json::parse_options options;
     options.max_depth = max_depth;
-    options.allow_comments = syntax == json_syntax::jsonc;
+    options.allow_comments = false;  // comment_blanker takes them out first
     options.allow_trailing_commas = syntax == json_syntax::jsonc;
 #if PERSIST_JSON_PRECISE_NUMBERS
     options.numbers = boost::json::number_precision::precise;
@@ -158,17 +231,39 @@ inline boost::json::parse_options parse_options_for(json_syntax syntax, std::siz
 }  // namespace detail
 
 PERSIST_DECL boost::system::error_code number_out_of_range() noexcept {
-    static detail::number_range_category const category;
-    return {1, category};
+    return {detail::json_parser_category::number_out_of_range, detail::json_parser_errors()};
+}
+
+PERSIST_DECL boost::system::error_code unclosed_comment() noexcept {
+    return {detail::json_parser_category::unclosed_comment, detail::json_parser_errors()};
 }
 
 struct json_parser::impl {
-    explicit impl(boost::json::parse_options const& options) : parser(options) {}
+    impl(json_syntax s, boost::json::parse_options const& options) : syntax(s), parser(options) {}
+    json_syntax syntax;
+    detail::comment_blanker comments;  // jsonc only
+    std::string blanked;               // jsonc only: the last write, comments blanked
     boost::json::basic_parser<detail::exact_number_handler> parser;
+
+    std::size_t write_some(bool more, char const* data, std::size_t size,
+                           boost::system::error_code& ec) {
+        if (syntax != json_syntax::jsonc) return parser.write_some(more, data, size, ec);
+        blanked.clear();
+        comments.blank({data, size}, blanked);
+        if (!more) comments.flush(blanked);
+        // A '/' held back at the end of one write goes out with the next:
+        // the text given to the parser lags the input by at most one byte.
+        auto const used = parser.write_some(more, blanked.data(), blanked.size(), ec);
+        if (!more && !ec && used < blanked.size()) {  // a held-back '/' after the document
+            ec = boost::json::error::extra_data;
+            parser.fail(ec);
+        }
+        return used == blanked.size() ? size : std::min(used, size);
+    }
 };
 
 PERSIST_DECL json_parser::json_parser(json_syntax syntax, std::size_t max_depth)
-    : impl_(std::make_unique<impl>(detail::parse_options_for(syntax, max_depth))) {
+    : impl_(std::make_unique<impl>(syntax, detail::parse_options_for(syntax, max_depth))) {
     reset();
 }
 
@@ -180,11 +275,12 @@ PERSIST_DECL void json_parser::reset() noexcept {
     impl_->parser.reset();
     impl_->parser.handler().values.reset();
     impl_->parser.handler().number_text.clear();
+    impl_->comments.reset();
 }
 
 PERSIST_DECL std::size_t json_parser::write(char const* data, std::size_t size,
                                             boost::system::error_code& ec) {
-    auto const used = impl_->parser.write_some(true, data, size, ec);
+    auto const used = impl_->write_some(true, data, size, ec);
     if (!ec && used < size) {
         ec = boost::json::error::extra_data;
         impl_->parser.fail(ec);
@@ -193,7 +289,11 @@ PERSIST_DECL std::size_t json_parser::write(char const* data, std::size_t size,
 }
 
 PERSIST_DECL void json_parser::finish(boost::system::error_code& ec) {
-    impl_->parser.write_some(false, nullptr, 0, ec);
+    if (impl_->comments.in_block_comment()) {
+        ec = unclosed_comment();
+        return;
+    }
+    impl_->write_some(false, nullptr, 0, ec);
 }
 
 PERSIST_DECL boost::json::value json_parser::release() {
