@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include <ctime>
+#include <type_traits>
 
 namespace persist::bench {
 namespace {
@@ -49,6 +50,24 @@ json::object sample_settings(int variant) {
     for (int i = 0; i < 8; ++i)
         models["provider-" + std::to_string(i)] = json::array{"model-a", "model-b", variant};
     return {{"ui", std::move(ui)}, {"models", std::move(models)}, {"counter", variant}};
+}
+
+/// A hand-edited settings file of about `size` bytes, as VS Code's
+/// settings.json looks: a comment line above every member, trailing
+/// comments, a block comment, groups of nested objects, and "counter".
+std::string commented_settings(std::size_t size) {
+    std::string text = "/* Settings of a large application, edited by hand. */\n{\n";
+    for (int group = 0; text.size() < size; ++group) {
+        auto const name = "group-" + std::to_string(group);
+        text += "  // The options of " + name + ".\n  \"" + name + "\": {\n";
+        for (int i = 0; i < 16; ++i) {
+            text += "    \"option-" + std::to_string(i) + "\": " + std::to_string(i * 7 + group) +
+                    ",  // how many, at most\n";
+        }
+        text += "    \"enabled\": true\n  },\n";
+    }
+    text += "  \"counter\": 0\n}\n";
+    return text;
 }
 
 struct measured {
@@ -92,13 +111,20 @@ measured measure_get(section_context& context, bool merged) {
                                     })};
 }
 
+/// set() at one tier against a bare replace of the bytes it writes: on a
+/// ~1 KB file persist wrote, or (commented) on a 64 KiB hand-edited one.
 template <class Durability>
-measured measure_set(section_context& context) {
+measured measure_set(section_context& context, bool commented) {
     std::string const tier(Durability::name);
-    auto const dir = context.directory / tier;
+    auto const dir = context.directory / (tier + (commented ? "-commented" : ""));
     std::filesystem::create_directory(dir);
     store_type<Durability> store(dir / "global.json", dir / "local.json");
-    require(store.save(settings_scope::local, sample_settings(0)));
+    if (commented) {
+        require(atomic_file<posix_fs, no_sync, sibling_temp>().replace(
+            dir / "local.json", commented_settings(64 * 1024)));
+    } else {
+        require(store.save(settings_scope::local, sample_settings(0)));
+    }
     int counter = 0;
     auto const set = [&] { require(store.set(settings_scope::local, "/counter", ++counter)); };
     set();
@@ -108,7 +134,7 @@ measured measure_set(section_context& context) {
     auto const replace = [&] { require(bare.replace(bare_path, bytes)); };
     replace();
     ::sync();
-    return {tier, run_paired_rounds(set, replace, context.mode.rounds,
+    return {commented ? tier + ", 64 KiB commented" : tier, run_paired_rounds(set, replace, context.mode.rounds,
                                     {100'000, context.mode.batch_seconds}, [&](int round) {
                                         context.check_interrupted();
                                         context.progress.update("settings set, " + tier +
@@ -121,14 +147,20 @@ void run(section_context& context) {
     std::vector<measured> gets{measure_get(context, false), measure_get(context, true)};
     std::vector<measured> sets;
     boost::mp11::mp_for_each<tiers>(
-        [&](auto tier) { sets.push_back(measure_set<decltype(tier)>(context)); });
+        [&](auto tier) { sets.push_back(measure_set<decltype(tier)>(context, false)); });
+    boost::mp11::mp_for_each<tiers>([&](auto tier) {
+        if (!std::is_same_v<decltype(tier), no_sync>)
+            sets.push_back(measure_set<decltype(tier)>(context, true));
+    });
     context.progress.clear();
 
     auto& out = context.report;
     out.notes.push_back(
         "basic_settings_store<atomic_file<posix_fs, Durability, sibling_temp>>: a global and a "
         "local file of about 1 KB; get(\"/ui/font/size\") served from the cache after its "
-        "freshness check, set(local, \"/counter\", n) with a new n each time.");
+        "freshness check, set(local, \"/counter\", n) with a new n each time. \"64 KiB "
+        "commented\": the same set on a hand-edited JSONC file of 64 KiB (a comment on every "
+        "line), which set edits in place, keeping every other byte.");
     text_table get_table{"cached get against one stat(2) of the same file",
                          {"operation", "p50 µs", "stat p50 µs", "× stat", "limit"},
                          {false, true, true, true, true},

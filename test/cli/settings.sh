@@ -37,14 +37,48 @@ expect_exit 2 "${S[@]}" set local 'no-slash' 1
 expect_exit 2 "${S[@]}" frob
 expect_exit 2 "${S[@]}"
 
-# --- a hand-edited file with a typo is never overwritten --------------------
-printf '{\n  "ui": {\n    "theme": "dark",\n  }\n}\n' >"$WORK/global.json"
+# --- a hand-edited file with a typo (a missing comma) is never overwritten ---
+printf '{\n  "ui": {\n    "theme": "dark"\n    "size": 1\n  }\n}\n' >"$WORK/global.json"
 cp "$WORK/global.json" "$WORK/typo"
 expect_exit 1 "${S[@]}" get
-expect_grep "cannot parse '.*global.json' \(line 4, column 3" "$WORK/err"
+expect_grep "cannot parse '.*global.json' \(line 4, column 5" "$WORK/err"
 expect_exit 1 "${S[@]}" set global /ui/theme '"light"'
 expect_same_bytes "$WORK/global.json" "$WORK/typo"
 rm "$WORK/global.json"
+
+# --- a hand-edited JSONC file: edits change only the bytes they edit --------
+J=("$P" settings --global "$WORK/jsonc/global.json" --local "$WORK/jsonc/local.json")
+mkdir -p "$WORK/jsonc"
+printf '%s\r\n' $'\xEF\xBB\xBF// Editor settings, kept by hand.' '{' \
+    $'\t// The colour theme.' $'\t"theme": "dark", // or "light"' \
+    $'\t/* Fonts */' $'\t"font": {' $'\t\t"size": 12,' $'\t},' '' $'\t"providers": ["a"],' '}' \
+    >"$WORK/jsonc/global.json"
+expect_exit 0 "${J[@]}" get
+expect_file_is "$WORK/out" '{
+  "theme": "dark",
+  "font": {
+    "size": 12
+  },
+  "providers": [
+    "a"
+  ]
+}
+'
+expect_exit 0 "${J[@]}" set global /font/size 14
+expect_exit 0 "${J[@]}" set global /zoom 1.25
+expect_exit 0 "${J[@]}" add global /providers '"b"'
+expect_exit 0 "${J[@]}" erase global /theme
+printf '%s\r\n' $'\xEF\xBB\xBF// Editor settings, kept by hand.' '{' \
+    $'\t// The colour theme.' \
+    $'\t/* Fonts */' $'\t"font": {' $'\t\t"size": 14,' $'\t},' '' $'\t"providers": ["a", "b"],' \
+    $'\t"zoom": 1.25,' '}' >"$WORK/jsonc/expected"
+expect_same_bytes "$WORK/jsonc/global.json" "$WORK/jsonc/expected"
+# A cut comment is refused with its line and column, and nothing is written.
+printf '{\n  "a": 1 /* never closed\n}\n' >"$WORK/jsonc/local.json"
+cp "$WORK/jsonc/local.json" "$WORK/jsonc/cut"
+expect_exit 1 "${J[@]}" set local /a 2
+expect_grep 'line 4, column 1: a /\* comment is not closed' "$WORK/err"
+expect_same_bytes "$WORK/jsonc/local.json" "$WORK/jsonc/cut"
 
 # --- 8 processes set 25 distinct keys each at once: no update lost ----------
 for p in $(seq 1 8); do

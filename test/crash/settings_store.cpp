@@ -96,6 +96,56 @@ std::string holds_old_or_new_settings(memory_fs& rebooted, crash_moment const& m
     return {};
 }
 
+/// A hand-edited JSONC file that three writes (set, add_unique, erase)
+/// edit in place.
+std::string const commented_original =
+    "// Project settings, edited by hand.\r\n"
+    "{\r\n"
+    "\t\"theme\": \"light\", // the default\r\n"
+    "\t/* keep four */\r\n"
+    "\t\"tabs\": 4,\r\n"
+    "\t\"providers\": [\"a\"]\r\n"
+    "}\r\n";
+
+memory_settings_store<full_sync, sibling_temp> commented_store_on(memory_fs& fs) {
+    return memory_settings_store<full_sync, sibling_temp>(
+        crash_global, crash_local, {}, atomic_file<memory_fs, full_sync, sibling_temp>(fs));
+}
+
+crash_workload three_edits_of_a_commented_file() {
+    crash_workload w;
+    w.setup = [](memory_fs& fs) {
+        (void)fs.make_directory("/work", 0755);
+        (void)fs.make_directory("/work/project", 0755);
+        (void)atomic_file<memory_fs, no_sync, sibling_temp>(fs).replace(crash_local,
+                                                                        commented_original);
+    };
+    w.steps.emplace_back([](memory_fs& fs) {
+        return commented_store_on(fs).set(scope::local, "/theme", "dark").has_value();
+    });
+    w.steps.emplace_back([](memory_fs& fs) {
+        return commented_store_on(fs).add_unique(scope::local, "/providers", "b").has_value();
+    });
+    w.steps.emplace_back([](memory_fs& fs) {
+        return commented_store_on(fs).erase(scope::local, "/tabs").has_value();
+    });
+    return w;
+}
+
+/// The bytes of the commented file after each step of the workload, on a
+/// machine that does not crash: [0] before the first.
+std::vector<std::string> commented_versions() {
+    memory_fs fs;
+    auto w = three_edits_of_a_commented_file();
+    w.setup(fs);
+    std::vector<std::string> versions{commented_original};
+    for (auto& step : w.steps) {
+        BOOST_TEST_REQUIRE(step(fs));
+        versions.push_back(*detail::read_whole_file(fs, crash_local));
+    }
+    return versions;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(settings_store_crashes)
@@ -126,6 +176,38 @@ BOOST_AUTO_TEST_CASE(control_set_under_no_sync_breaks_the_promise) {
                            << report.violation_count << " of " << report.power_loss_images
                            << " images break it, e.g. " << report.violations.front().why);
     }
+}
+
+// Editing a commented file keeps its comments through every crash: the file
+// holds, byte for byte, the old or the new version, and each version keeps
+// every comment.
+BOOST_AUTO_TEST_CASE(edits_of_a_commented_file_leave_old_or_new_bytes) {
+    auto const versions = commented_versions();
+    for (auto const& v : versions) {
+        for (auto const* comment : {"// Project settings, edited by hand.\r\n", "/* keep four */"})
+            BOOST_TEST(v.find(comment) != std::string::npos, v);
+    }
+    BOOST_TEST(versions.back() ==
+               "// Project settings, edited by hand.\r\n"
+               "{\r\n"
+               "\t\"theme\": \"dark\", // the default\r\n"
+               "\t/* keep four */\r\n"
+               "\t\"providers\": [\"a\", \"b\"]\r\n"
+               "}\r\n");
+    auto const old_or_new = [&](memory_fs& rebooted, crash_moment const& moment) -> std::string {
+        auto const text = detail::read_whole_file(rebooted, crash_local);
+        if (!text) return "the settings file cannot be read: " + text.error().message();
+        auto const oldest = moment.completed;
+        auto const newest = moment.completed + (moment.in_step ? 1 : 0);
+        if (*text != versions[oldest] && *text != versions[newest]) return "unexpected " + *text;
+        return {};
+    };
+    crash_check check;
+    check.power_loss = old_or_new;
+    check.process_crash = old_or_new;
+    auto const report = run_crash_check(three_edits_of_a_commented_file(), check);
+    BOOST_TEST((report.step_results == std::vector{true, true, true}));
+    BOOST_TEST(report.violation_count == 0u, report.summary() << "\n" << report.first_violations());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

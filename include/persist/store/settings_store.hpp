@@ -7,6 +7,7 @@
 #include <persist/atomic_file.hpp>
 #include <persist/default_file.hpp>
 #include <persist/error.hpp>
+#include <persist/json_parser.hpp>
 #include <persist/sweep.hpp>
 
 #include <boost/json/object.hpp>
@@ -57,6 +58,10 @@ inline error reject_settings(std::string reason) {
 struct settings_options {
     /// Runs on the new content of a scope before every write; empty: none.
     settings_validator validator;
+    /// What the files may hold: JSONC (comments, trailing commas, a UTF-8
+    /// byte-order mark; README, "settings_store"), or json_syntax::strict
+    /// to refuse all three as malformed.
+    json_syntax syntax = json_syntax::jsonc;
     /// The constructor removes the stale temps that writes of killed
     /// processes left next to either file (see sweep_stale_temps_for).
     open_sweep_options stale_temps;
@@ -88,8 +93,12 @@ inline constexpr std::chrono::nanoseconds settings_racy_window = std::chrono::se
 /// `<file>.lock`, reads and parses the file, applies the change, runs the
 /// validator, and replaces the file through AtomicFile, then releases the
 /// lock: the lock is held from the read until the rename, so writers in any
-/// number of threads and processes lose no update. The file is written as
-/// format_json does (2-space indent, key order kept, trailing newline).
+/// number of threads and processes lose no update. A new file is written
+/// as format_json does (2-space indent, key order kept, trailing newline);
+/// an existing one is edited in place by edit_json_text, which changes only
+/// the bytes of the members that changed and keeps comments, layout and
+/// line endings (files are JSONC unless settings_options::syntax says
+/// strict).
 ///
 /// A file that does not parse, or whose top level is not an object, is
 /// never overwritten: reading it and every write to its scope fail with
@@ -217,6 +226,9 @@ private:
     struct loaded_file {
         std::optional<file_identity> identity;
         boost::json::value content;  ///< always an object
+        /// The file's bytes, kept only for a write (load(path, true)), which
+        /// edits them: empty for a missing or blank file.
+        std::string text;
         /// Whether the version was older than settings_racy_window when it
         /// was read, so that an equal identity proves it unchanged.
         bool settled = true;
@@ -228,7 +240,7 @@ private:
 
     static file_identity identity_of(file_status const& s) noexcept;
 
-    result<loaded_file> load(std::filesystem::path const& path) const;
+    result<loaded_file> load(std::filesystem::path const& path, bool keep_text = false) const;
     result<void> refresh(settings_scope scope) const;       // REQUIRES: mutex_ held
     result<boost::json::value const*> merged_view() const;  // REQUIRES: mutex_ held
     error at_file(error e, settings_scope scope) const;

@@ -7,6 +7,7 @@
 #include <persist/detail/path_text.hpp>
 #include <persist/detail/read_file.hpp>
 #include <persist/detail/validate_path.hpp>
+#include <persist/json_edit.hpp>
 #include <persist/json_pointer.hpp>
 #include <persist/json_text.hpp>
 #include <persist/store/detail/private_files.hpp>
@@ -73,22 +74,22 @@ error basic_settings_store<AtomicFile>::at_file(error e, settings_scope scope) c
 }
 
 template <atomic_file_type AtomicFile>
-auto basic_settings_store<AtomicFile>::load(std::filesystem::path const& path) const
-    -> result<loaded_file> {
+auto basic_settings_store<AtomicFile>::load(std::filesystem::path const& path,
+                                            bool keep_text) const -> result<loaded_file> {
     if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
     auto const read_at = std::chrono::system_clock::now().time_since_epoch();
     file_status status;
     auto text = detail::read_whole_file(file_.fs(), path, &status);
     if (!text) {
         if (text.error() == std::errc::no_such_file_or_directory)
-            return loaded_file{std::nullopt, boost::json::object()};
+            return loaded_file{std::nullopt, boost::json::object(), {}};
         return error(stage::read, text.error(), path);
     }
     loaded_file loaded{
-        identity_of(status), boost::json::object(),
+        identity_of(status), boost::json::object(), {},
         read_at - std::chrono::nanoseconds(status.modified_ns) >= settings_racy_window};
     if (detail::is_blank(*text)) return loaded;  // an empty (say, touched) file holds no settings
-    auto parsed = parse_json(*text, path);
+    auto parsed = parse_json(*text, path, options_.syntax);
     if (!parsed) return parsed.error();
     if (!parsed->is_object()) {
         return error(
@@ -96,6 +97,7 @@ auto basic_settings_store<AtomicFile>::load(std::filesystem::path const& path) c
             "the top level is " + std::string(json_kind_phrase(*parsed)) + ", not an object");
     }
     loaded.content = std::move(*parsed);
+    if (keep_text) loaded.text = std::move(*text);
     return loaded;
 }
 
@@ -223,7 +225,7 @@ result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, bool
 
     // From here until the rename inside replace(), no other writer that
     // honours the lock can change the file: what is read is what is changed.
-    auto loaded = load(path);
+    auto loaded = load(path, true);
     if (!loaded) return loaded.error();
     auto& root = loaded->content;
     auto changed = change(root);
@@ -244,7 +246,11 @@ result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, bool
                          reason.detail().empty() ? reason.code().message() : reason.detail());
         }
     }
-    auto replaced = file_.replace(path, format_json(root));
+    // An existing file is edited in place: only the changed members' bytes.
+    auto text = loaded->text.empty() ? result<std::string>(format_json(root))
+                                     : edit_json_text(loaded->text, root, path);
+    if (!text) return text.error();
+    auto replaced = file_.replace(path, *text);
     invalidate(scope);  // whatever happened, the next read looks again
     if (!replaced) return replaced.error();
     return true;  // the lock is released here, after the rename
