@@ -29,9 +29,9 @@ namespace detail {
 /// turns keep_backup off for that one call (replace_leaving_backup).
 template <atomic_file_type AtomicFile>
 AtomicFile state_atomic_file(AtomicFile const& atomic) {
-    auto options = atomic.options();
+    auto options = with_private_new_file_mode(atomic.options());
     options.keep_backup = true;
-    return with_private_new_files(AtomicFile(atomic.fs(), options, atomic.naming()));
+    return AtomicFile(atomic.fs(), options, atomic.naming());
 }
 
 /// One try at putting path's file at the quarantine name `to`: false if the
