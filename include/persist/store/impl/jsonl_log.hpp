@@ -3,11 +3,11 @@
 #define PERSIST_STORE_IMPL_JSONL_LOG_HPP
 
 #include <persist/detail/create_parents.hpp>
-#include <persist/detail/file_lock.hpp>
 #include <persist/detail/owned_name.hpp>
 #include <persist/detail/path_text.hpp>
 #include <persist/detail/read_file.hpp>
 #include <persist/detail/validate_path.hpp>
+#include <persist/store/detail/file_lock.hpp>
 #include <persist/store/detail/jsonl_line.hpp>
 
 #include <algorithm>

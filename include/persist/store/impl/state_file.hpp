@@ -3,13 +3,13 @@
 #define PERSIST_STORE_IMPL_STATE_FILE_HPP
 
 #include <persist/detail/create_parents.hpp>
-#include <persist/detail/file_lock.hpp>
 #include <persist/detail/link_support.hpp>
 #include <persist/detail/owned_name.hpp>
 #include <persist/detail/path_text.hpp>
-#include <persist/detail/quarantine_name.hpp>
 #include <persist/json_text.hpp>
+#include <persist/store/detail/file_lock.hpp>
 #include <persist/store/detail/private_files.hpp>
+#include <persist/store/detail/quarantine_name.hpp>
 #include <persist/store/detail/state_document.hpp>
 
 #include <boost/assert.hpp>
