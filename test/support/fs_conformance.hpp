@@ -33,6 +33,7 @@ public:
     virtual io_result<value> member parameters = 0;
     PERSIST_FS_OPERATIONS(PERSIST_ANY_FS_OPERATION)
 #undef PERSIST_ANY_FS_OPERATION
+    PERSIST_FS_SHORT_CALLS(PERSIST_FS_DEFINE_SHORT_CALL)
     virtual mode_t umask() = 0;
     /// A copy of the model, for another thread (it shares the filesystem).
     virtual std::unique_ptr<any_fs> clone() const = 0;

@@ -20,8 +20,9 @@ namespace persist {
 /// returning an error to fail the call without forwarding it (close is
 /// still forwarded, see below). Without one, every call is forwarded.
 ///
-/// The forwarding members are generated from PERSIST_FS_OPERATIONS, so a
-/// new operation reaches every decorator without an edit.
+/// The forwarding members are generated from PERSIST_FS_OPERATIONS (and the
+/// short calls from PERSIST_FS_SHORT_CALLS), so a new operation reaches
+/// every decorator without an edit.
 ///
 /// Thread safety: as Inner's and Derived::intercept's.
 template <class Derived, fs_policy Inner>
@@ -40,6 +41,16 @@ public:
     }
     PERSIST_FS_OPERATIONS(PERSIST_FS_DECORATOR_FORWARD)
 #undef PERSIST_FS_DECORATOR_FORWARD
+
+    // The short calls go through Derived, so that they reach an operation
+    // it alters; such a Derived adds `using fs_decorator::member;` to keep
+    // the short call visible beside its own.
+#define PERSIST_FS_DECORATOR_SHORT_CALL(op, member, value, parameters, arguments, omitted) \
+    io_result<value> member parameters {                                                   \
+        return derived().member PERSIST_FS_WHOLE_ARGUMENTS(arguments, omitted);            \
+    }
+    PERSIST_FS_SHORT_CALLS(PERSIST_FS_DECORATOR_SHORT_CALL)
+#undef PERSIST_FS_DECORATOR_SHORT_CALL
 
     mode_t umask() { return inner_.umask(); }
 

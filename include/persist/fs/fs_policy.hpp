@@ -59,24 +59,25 @@ enum class name_owner {
 /// enumerator, the member function's name (stat_handle is the overload
 /// stat(handle)), the T of its io_result<T>, and its parameter and argument
 /// lists, spelled with the names `handle` (the model's handle type) and
-/// `path` (std::filesystem::path), which the expanding class declares.
+/// `path` (std::filesystem::path), which the expanding class declares. The
+/// parameter lists carry no default arguments (a requires-expression may
+/// not have them): PERSIST_FS_SHORT_CALLS below lists the calls that leave
+/// an argument out.
 ///
-/// fs_op, fs_op_name, fs_decorator's forwarding members and the conformance
-/// test's any_fs follow from it. Adding an operation is a line here and a
-/// requires-line in fs_policy below, which stays written out because it is
-/// the contract a reader checks a model against; test/fs/fs_policy.cpp
-/// fails to compile unless the two agree, both ways. Then each model
-/// implements it, and decorators forward it without an edit.
+/// fs_op, fs_op_name, the fs_policy concept, fs_decorator's forwarding
+/// members, the models' declarations and the conformance test's any_fs all
+/// follow from it. Adding an operation is a line here; then each model
+/// implements it (posix_fs, memory_fs), the conformance test gets a
+/// sequence for it, and decorators forward it without an edit.
 ///
 /// umask() is not in the list: it reads a property of the process, changes
 /// no file, and no decorator fails or counts it.
 // clang-format off
-#define PERSIST_FS_OPERATIONS(X)                                             \
-    X(open_read, open_read, handle, (path const& p, name_owner o = name_owner::caller), (p, o))  \
+#define PERSIST_FS_OPERATIONS(X)                                                                 \
+    X(open_read, open_read, handle, (path const& p, name_owner o), (p, o))                       \
     X(create_exclusive, create_exclusive, handle, (path const& p, mode_t mode), (p, mode))       \
     X(create_anonymous, create_anonymous, handle, (path const& dir, mode_t mode), (dir, mode))   \
-    X(open_append, open_append, handle, (path const& p, mode_t mode,                             \
-                                     name_owner o = name_owner::caller), (p, mode, o))           \
+    X(open_append, open_append, handle, (path const& p, mode_t mode, name_owner o), (p, mode, o))\
     X(write, write, void, (handle h, std::span<std::byte const> bytes), (h, bytes))              \
     X(read, read, std::size_t, (handle h, std::span<std::byte> buffer), (h, buffer))             \
     X(truncate, truncate, void, (handle h, std::uint64_t size), (h, size))                       \
@@ -97,13 +98,35 @@ enum class name_owner {
     X(read_symlink, read_symlink, path, (path const& p), (p))                                    \
     X(list_directory, list_directory, std::vector<std::string>, (path const& dir), (dir))        \
     X(lock, lock, handle, (path const& p), (p))
+
+/// The calls of an operation that leave out its last argument, once.
+/// PERSIST_FS_SHORT_CALLS(X) expands X(op, member, value, parameters,
+/// arguments, omitted) per short call: the operation of PERSIST_FS_OPERATIONS
+/// it makes, the short call's parameter and argument lists, and the value
+/// the left-out argument takes. open_read(p) and open_append(p, mode) open
+/// a name the caller owns (fs_policy 10).
+#define PERSIST_FS_SHORT_CALLS(X)                                                                \
+    X(open_read, open_read, handle, (path const& p), (p), name_owner::caller)                    \
+    X(open_append, open_append, handle, (path const& p, mode_t mode), (p, mode), name_owner::caller)
 // clang-format on
+
+/// `(arguments..., omitted)`: the whole argument list of a short call.
+#define PERSIST_FS_WHOLE_ARGUMENTS(arguments, omitted) \
+    (PERSIST_FS_UNPARENTHESIZE arguments, omitted)
+#define PERSIST_FS_UNPARENTHESIZE(...) __VA_ARGS__
 
 /// In a model's class, declares each operation of PERSIST_FS_OPERATIONS as
 /// a member defined out of line (PERSIST_DECL): posix_fs and memory_fs. The
 /// class declares `handle` and `using path = std::filesystem::path;`.
 #define PERSIST_FS_DECLARE_OPERATION(op, member, value, parameters, arguments) \
     PERSIST_DECL io_result<value> member parameters;
+
+/// In a model's class, defines each short call of PERSIST_FS_SHORT_CALLS as
+/// the whole call with the left-out argument filled in.
+#define PERSIST_FS_DEFINE_SHORT_CALL(op, member, value, parameters, arguments, omitted) \
+    io_result<value> member parameters {                                                \
+        return member PERSIST_FS_WHOLE_ARGUMENTS(arguments, omitted);                   \
+    }
 
 /// The operations of an Fs model, by name. Fault injection and call counting
 /// use these to say which call to fail or count.
@@ -130,6 +153,40 @@ constexpr std::string_view fs_op_name(fs_op op) noexcept {
     }
     return "unknown fs_op";
 }
+
+namespace detail {
+
+#define PERSIST_FS_WITH_MODEL(...) (Fs & fs, __VA_ARGS__)
+
+/// fs_has_open_read<Fs>, ..., fs_has_lock<Fs>: Fs has the operation of
+/// PERSIST_FS_OPERATIONS, with its signature. One concept per operation, so
+/// that a model which lacks one is told which.
+#define PERSIST_FS_OPERATION_CONCEPT(op, member, value, parameters, arguments)                  \
+    template <class Fs, class handle = typename Fs::handle, class path = std::filesystem::path> \
+    concept fs_has_##op = requires PERSIST_FS_WITH_MODEL parameters {                           \
+        { fs.member arguments } -> std::same_as<io_result<value>>;                              \
+    };
+PERSIST_FS_OPERATIONS(PERSIST_FS_OPERATION_CONCEPT)
+#undef PERSIST_FS_OPERATION_CONCEPT
+
+/// fs_has_short_open_read<Fs>, fs_has_short_open_append<Fs>: Fs takes the
+/// short call of PERSIST_FS_SHORT_CALLS.
+#define PERSIST_FS_SHORT_CALL_CONCEPT(op, member, value, parameters, arguments, omitted)        \
+    template <class Fs, class handle = typename Fs::handle, class path = std::filesystem::path> \
+    concept fs_has_short_##op = requires PERSIST_FS_WITH_MODEL parameters {                     \
+        { fs.member arguments } -> std::same_as<io_result<value>>;                              \
+    };
+PERSIST_FS_SHORT_CALLS(PERSIST_FS_SHORT_CALL_CONCEPT)
+#undef PERSIST_FS_SHORT_CALL_CONCEPT
+
+#undef PERSIST_FS_WITH_MODEL
+
+}  // namespace detail
+
+#define PERSIST_FS_REQUIRE_OPERATION(op, member, value, parameters, arguments) \
+    &&detail::fs_has_##op<Fs>
+#define PERSIST_FS_REQUIRE_SHORT_CALL(op, member, value, parameters, arguments, omitted) \
+    &&detail::fs_has_short_##op<Fs>
 
 /// A type Fs models fs_policy if:
 ///  1. Fs is a cheap handle to one filesystem: copies of an Fs refer to the
@@ -169,41 +226,22 @@ constexpr std::string_view fs_op_name(fs_op op) noexcept {
 /// 10. open_read(p, owner) and open_append(p, mode, owner) with
 ///     name_owner::persist treat p as lock(p) does: only a regular file is
 ///     opened (open_append may create one), and never through a link.
-///     With name_owner::caller (the default) they open as open(2) does.
+///     With name_owner::caller they open as open(2) does; open_read(p) and
+///     open_append(p, mode) are the calls with name_owner::caller.
 /// 11. Fs is safe to use from several threads at once.
+// clang-format off
 template <class Fs>
-concept fs_policy = std::copy_constructible<Fs> && std::regular<typename Fs::handle> &&
-    requires(Fs& fs, typename Fs::handle h, std::filesystem::path const& p, mode_t mode,
-             std::span<std::byte const> in, std::span<std::byte> out, std::uint64_t size,
-             uid_t owner, gid_t group, name_owner chosen_by) {
-    { fs.open_read(p) } -> std::same_as<io_result<typename Fs::handle>>;
-    { fs.open_read(p, chosen_by) } -> std::same_as<io_result<typename Fs::handle>>;
-    { fs.create_exclusive(p, mode) } -> std::same_as<io_result<typename Fs::handle>>;
-    { fs.create_anonymous(p, mode) } -> std::same_as<io_result<typename Fs::handle>>;
-    { fs.open_append(p, mode) } -> std::same_as<io_result<typename Fs::handle>>;
-    { fs.open_append(p, mode, chosen_by) } -> std::same_as<io_result<typename Fs::handle>>;
-    { fs.write(h, in) } -> std::same_as<io_result<void>>;
-    { fs.read(h, out) } -> std::same_as<io_result<std::size_t>>;
-    { fs.truncate(h, size) } -> std::same_as<io_result<void>>;
-    { fs.sync_data(h) } -> std::same_as<io_result<void>>;
-    { fs.sync_full(h) } -> std::same_as<io_result<void>>;
-    { fs.close(h) } -> std::same_as<io_result<void>>;
-    { fs.rename(p, p) } -> std::same_as<io_result<void>>;
-    { fs.link_handle(h, p) } -> std::same_as<io_result<void>>;
-    { fs.link(p, p) } -> std::same_as<io_result<void>>;
-    { fs.unlink(p) } -> std::same_as<io_result<void>>;
-    { fs.sync_directory(p) } -> std::same_as<io_result<void>>;
-    { fs.make_directory(p, mode) } -> std::same_as<io_result<void>>;
-    { fs.stat(p) } -> std::same_as<io_result<file_status>>;
-    { fs.lstat(p) } -> std::same_as<io_result<file_status>>;
-    { fs.stat(h) } -> std::same_as<io_result<file_status>>;
-    { fs.set_mode(h, mode) } -> std::same_as<io_result<void>>;
-    { fs.set_owner(h, owner, group) } -> std::same_as<io_result<void>>;
-    { fs.read_symlink(p) } -> std::same_as<io_result<std::filesystem::path>>;
-    { fs.list_directory(p) } -> std::same_as<io_result<std::vector<std::string>>>;
-    { fs.lock(p) } -> std::same_as<io_result<typename Fs::handle>>;
+concept fs_policy = std::copy_constructible<Fs> && std::regular<typename Fs::handle>
+    // 3-10: every operation, and every short call, with its signature.
+    PERSIST_FS_OPERATIONS(PERSIST_FS_REQUIRE_OPERATION)
+    PERSIST_FS_SHORT_CALLS(PERSIST_FS_REQUIRE_SHORT_CALL)
+    // umask() is outside the lists (see PERSIST_FS_OPERATIONS).
+    && requires(Fs& fs) {
     { fs.umask() } -> std::same_as<mode_t>;
 };
+// clang-format on
+#undef PERSIST_FS_REQUIRE_OPERATION
+#undef PERSIST_FS_REQUIRE_SHORT_CALL
 
 }  // namespace persist
 

@@ -29,6 +29,7 @@ public:
     // Every operation of PERSIST_FS_OPERATIONS (fs_policy.hpp). lock() takes
     // flock(2) on the file it opens (creating it 0600, never through a link).
     PERSIST_FS_OPERATIONS(PERSIST_FS_DECLARE_OPERATION)
+    PERSIST_FS_SHORT_CALLS(PERSIST_FS_DEFINE_SHORT_CALL)
     /// The process umask, read without changing it (from /proc/self/status).
     PERSIST_DECL mode_t umask();
 };

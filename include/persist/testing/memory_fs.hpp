@@ -174,6 +174,7 @@ public:
     // Every operation of PERSIST_FS_OPERATIONS (fs_policy.hpp). lock() blocks
     // until no other handle holds the lock on p's inode.
     PERSIST_FS_OPERATIONS(PERSIST_FS_DECLARE_OPERATION)
+    PERSIST_FS_SHORT_CALLS(PERSIST_FS_DEFINE_SHORT_CALL)
     PERSIST_DECL mode_t umask();
 
     // --- beyond fs_policy ------------------------------------------------------

@@ -6,14 +6,18 @@
 
 namespace persist::detail {
 
-/// af, creating new files with mode 0600 unless af's options chose a mode:
+/// options, creating new files with mode 0600 unless they chose a mode:
 /// settings often hold credentials, and states and logs private data.
+inline atomic_file_options with_private_new_file_mode(atomic_file_options options) {
+    if (!options.new_file_mode) options.new_file_mode = 0600;
+    return options;
+}
+
+/// af, with with_private_new_file_mode's options.
 template <atomic_file_type AtomicFile>
 AtomicFile with_private_new_files(AtomicFile af) {
     if (af.options().new_file_mode) return af;
-    auto options = af.options();
-    options.new_file_mode = 0600;
-    return AtomicFile(af.fs(), options, af.naming());
+    return AtomicFile(af.fs(), with_private_new_file_mode(af.options()), af.naming());
 }
 
 }  // namespace persist::detail

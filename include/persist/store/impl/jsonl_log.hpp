@@ -3,11 +3,11 @@
 #define PERSIST_STORE_IMPL_JSONL_LOG_HPP
 
 #include <persist/detail/create_parents.hpp>
-#include <persist/detail/file_lock.hpp>
 #include <persist/detail/owned_name.hpp>
+#include <persist/detail/path_text.hpp>
 #include <persist/detail/read_file.hpp>
 #include <persist/detail/validate_path.hpp>
-#include <persist/naming/detail/naming_steps.hpp>
+#include <persist/store/detail/file_lock.hpp>
 #include <persist/store/detail/jsonl_line.hpp>
 
 #include <algorithm>
@@ -53,6 +53,8 @@ struct basic_jsonl_log<AtomicFile>::state {
         : af(std::move(a)), path(std::move(p)), options(o) {}
 
     AtomicFile af;  // creates new files with mode 0600 unless told otherwise
+    /// Who owns the log's name: persist under symlink_mode::replace.
+    name_owner owner() const noexcept { return owner_of_target(af.options().symlinks); }
     std::filesystem::path path;
     jsonl_log_options options;
     jsonl_recovery_report report;
@@ -114,7 +116,8 @@ result<basic_jsonl_log<AtomicFile>> basic_jsonl_log<AtomicFile>::open(std::files
                                                                       jsonl_log_options options,
                                                                       AtomicFile af) {
     if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
-    auto s = std::make_unique<state>(detail::with_private_new_files(af), std::move(path), options);
+    auto s = std::make_unique<state>(detail::with_private_new_files(std::move(af)), std::move(path),
+                                     options);
     auto& fs = s->af.fs();
     if (s->af.options().create_parents) {
         auto made =
@@ -125,8 +128,7 @@ result<basic_jsonl_log<AtomicFile>> basic_jsonl_log<AtomicFile>::open(std::files
     auto lock = detail::lock_file(fs, s->path);
     if (!lock) return lock.error();
     bool created = false;
-    auto file = open_file_at(fs, s->path, *s->af.options().new_file_mode,
-                             owner_of_target(s->af.options().symlinks), created);
+    auto file = open_file_at(fs, s->path, *s->af.options().new_file_mode, s->owner(), created);
     if (!file) return file.error();
     auto report = detail::recover_locked(s->af, s->path, (*file)->handle.get(), options.corruption);
     if (!report) return report.error();
@@ -151,8 +153,7 @@ auto basic_jsonl_log<AtomicFile>::current_file_locked() -> result<current_file> 
     // another process) or removed: follow the name. A commit still syncing
     // the old file holds it open through its own file_pointer.
     bool created = false;
-    auto file = open_file_at(fs, st.path, *st.af.options().new_file_mode,
-                             owner_of_target(st.af.options().symlinks), created);
+    auto file = open_file_at(fs, st.path, *st.af.options().new_file_mode, st.owner(), created);
     if (!file) return file.error();
     st.file = std::move(*file);
     auto now = fs.stat(st.file->handle.get());
@@ -251,7 +252,7 @@ auto basic_jsonl_log<AtomicFile>::read(jsonl_read_options options) const
     // end of the last whole batch.
     auto lock = detail::lock_file(fs, st.path);
     if (!lock) return lock.error();
-    auto opened = fs.open_read(st.path, owner_of_target(st.af.options().symlinks));
+    auto opened = fs.open_read(st.path, st.owner());
     if (!opened) return error(stage::read, opened.error(), st.path);
     auto status = fs.stat(*opened);
     if (!status) {
@@ -348,8 +349,7 @@ result<std::filesystem::path> basic_jsonl_log<AtomicFile>::rotate() {
         return error(stage::rename, renamed.error(), st.path, rotated, "cannot rotate the log");
     }
     bool created = false;
-    auto file = open_file_at(fs, st.path, *st.af.options().new_file_mode,
-                             owner_of_target(st.af.options().symlinks), created);
+    auto file = open_file_at(fs, st.path, *st.af.options().new_file_mode, st.owner(), created);
     if (!file) {
         auto e = file.error();
         return error(e.stage(), e.code(), st.path, rotated,

@@ -2,12 +2,12 @@
 #ifndef PERSIST_STORE_IMPL_JSONL_RECOVERY_HPP
 #define PERSIST_STORE_IMPL_JSONL_RECOVERY_HPP
 
-#include <persist/detail/file_lock.hpp>
-#include <persist/detail/quarantine_name.hpp>
 #include <persist/detail/unique_handle.hpp>
 #include <persist/detail/validate_path.hpp>
+#include <persist/store/detail/file_lock.hpp>
 #include <persist/store/detail/jsonl_line.hpp>
 #include <persist/store/detail/private_files.hpp>
+#include <persist/store/detail/quarantine_name.hpp>
 
 #include <string>
 

@@ -3,13 +3,13 @@
 #define PERSIST_STORE_IMPL_SETTINGS_STORE_HPP
 
 #include <persist/detail/create_parents.hpp>
-#include <persist/detail/file_lock.hpp>
 #include <persist/detail/path_text.hpp>
 #include <persist/detail/read_file.hpp>
 #include <persist/detail/validate_path.hpp>
 #include <persist/json_edit.hpp>
 #include <persist/json_pointer.hpp>
 #include <persist/json_text.hpp>
+#include <persist/store/detail/file_lock.hpp>
 #include <persist/store/detail/private_files.hpp>
 
 #include <boost/core/type_name.hpp>

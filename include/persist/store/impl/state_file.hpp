@@ -3,13 +3,13 @@
 #define PERSIST_STORE_IMPL_STATE_FILE_HPP
 
 #include <persist/detail/create_parents.hpp>
-#include <persist/detail/file_lock.hpp>
 #include <persist/detail/link_support.hpp>
 #include <persist/detail/owned_name.hpp>
 #include <persist/detail/path_text.hpp>
-#include <persist/detail/quarantine_name.hpp>
 #include <persist/json_text.hpp>
+#include <persist/store/detail/file_lock.hpp>
 #include <persist/store/detail/private_files.hpp>
+#include <persist/store/detail/quarantine_name.hpp>
 #include <persist/store/detail/state_document.hpp>
 
 #include <boost/assert.hpp>
@@ -29,9 +29,9 @@ namespace detail {
 /// turns keep_backup off for that one call (replace_leaving_backup).
 template <atomic_file_type AtomicFile>
 AtomicFile state_atomic_file(AtomicFile const& atomic) {
-    auto options = atomic.options();
+    auto options = with_private_new_file_mode(atomic.options());
     options.keep_backup = true;
-    return with_private_new_files(AtomicFile(atomic.fs(), options, atomic.naming()));
+    return AtomicFile(atomic.fs(), options, atomic.naming());
 }
 
 /// One try at putting path's file at the quarantine name `to`: false if the

@@ -1,8 +1,8 @@
 // The one scheme of quarantine names: where a store moves what it cannot
 // use, so that nothing is lost (state_file's `.corrupt-`, jsonl_log's
 // `.torn-`).
-#ifndef PERSIST_DETAIL_QUARANTINE_NAME_HPP
-#define PERSIST_DETAIL_QUARANTINE_NAME_HPP
+#ifndef PERSIST_STORE_DETAIL_QUARANTINE_NAME_HPP
+#define PERSIST_STORE_DETAIL_QUARANTINE_NAME_HPP
 
 #include <persist/detail/utc_time.hpp>
 

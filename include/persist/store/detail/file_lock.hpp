@@ -1,6 +1,6 @@
 // The advisory lock the stores hold around a read-modify-write.
-#ifndef PERSIST_DETAIL_FILE_LOCK_HPP
-#define PERSIST_DETAIL_FILE_LOCK_HPP
+#ifndef PERSIST_STORE_DETAIL_FILE_LOCK_HPP
+#define PERSIST_STORE_DETAIL_FILE_LOCK_HPP
 
 #include <persist/detail/owned_name.hpp>
 #include <persist/detail/path_text.hpp>
