@@ -246,6 +246,16 @@ BOOST_AUTO_TEST_CASE(text_that_does_not_parse_is_refused) {
     }
 }
 
+// Found by the fuzzer: a second byte-order mark is not JSONC, and the
+// editor refuses it as the parser does (it once read past the first mark
+// twice and scanned the second as a member, without end).
+BOOST_AUTO_TEST_CASE(a_second_byte_order_mark_is_refused) {
+    auto const result =
+        edit_json_text("\xEF\xBB\xBF\xEF\xBB\xBF{\r\n\t\"a\": [1],\r\n}\r\n", json::object(), "f");
+    BOOST_TEST_REQUIRE(result.has_error());
+    BOOST_TEST(result.error().detail().rfind("line 1, column 1: ", 0) == 0, result.error().detail());
+}
+
 BOOST_AUTO_TEST_CASE(duplicate_keys_are_refused) {
     auto const result = edit_json_text("{\n  \"x\": {\"a\": 1, \"a\": 2}\n}", json::object(), "f");
     BOOST_TEST_REQUIRE(result.has_error());

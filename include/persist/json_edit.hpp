@@ -52,7 +52,7 @@ namespace persist {
 /// `source`, when `original` does not parse as JSONC (detail "line L,
 /// column C: <reason>", counting from after a byte-order mark), or when
 /// one of its objects holds a key twice (detail "line L, column C:
-/// duplicate key", at the second one): which of the two a reader sees
+/// duplicate key in this object", at the object's opening brace): which of the two a reader sees
 /// differs between parsers, so the editor refuses to guess.
 ///
 /// Not checked: that `target` can be written as JSON (see

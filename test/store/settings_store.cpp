@@ -187,6 +187,43 @@ BOOST_AUTO_TEST_CASE(blank_file_is_empty_settings_but_not_a_non_object) {
     BOOST_TEST(on_disk(files.global) == "[1, 2]\n");
 }
 
+BOOST_AUTO_TEST_CASE(jsonc_files_are_edited_in_place_and_strict_refuses_them) {
+    posix_files files;
+    std::string const commented = "\xEF\xBB\xBF// mine\n{\n\t\"a\": 1, // one\n\t\"b\": [1,],\n}\n";
+    write_by_hand(files.local, commented);
+    settings_store store(files.global, files.local);
+    BOOST_TEST(store.get("/a").value() == json::value(1));
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/a", 2.5).has_value());
+    BOOST_TEST(on_disk(files.local) ==
+               "\xEF\xBB\xBF// mine\n{\n\t\"a\": 2.5, // one\n\t\"b\": [1,],\n}\n");
+    BOOST_TEST_REQUIRE(store.erase(scope::local, "/a").value());
+    BOOST_TEST(on_disk(files.local) == "\xEF\xBB\xBF// mine\n{\n\t\"b\": [1,],\n}\n");
+    BOOST_TEST_REQUIRE(store.add_unique(scope::local, "/b", 2).value());
+    BOOST_TEST(on_disk(files.local) == "\xEF\xBB\xBF// mine\n{\n\t\"b\": [1, 2,],\n}\n");
+    auto const edited = on_disk(files.local);
+
+    settings_options strict;
+    strict.syntax = json_syntax::strict;
+    settings_store strict_store(files.global, files.local, strict);
+    check_failure(strict_store.get(scope::local, ""), stage::parse, errc::corrupt_data,
+                  "line 1, column 1: ");
+    check_failure(strict_store.set(scope::local, "/c", 1), stage::parse, errc::corrupt_data,
+                  "line 1, column 1: ");
+    BOOST_TEST(on_disk(files.local) == edited);
+}
+
+// Which member of a doubled key a reader sees differs between parsers, so
+// a write refuses to guess, and changes nothing.
+BOOST_AUTO_TEST_CASE(a_doubled_key_is_refused_on_write) {
+    posix_files files;
+    std::string const doubled = "{\n  \"a\": 1,\n  \"a\": 2\n}\n";
+    write_by_hand(files.local, doubled);
+    settings_store store(files.global, files.local);
+    check_failure(store.set(scope::local, "/b", 1), stage::parse, errc::corrupt_data,
+                  "line 1, column 1: duplicate key in this object");
+    BOOST_TEST(on_disk(files.local) == doubled);
+}
+
 BOOST_AUTO_TEST_CASE(pointers_with_escapes_name_keys_with_slash_and_tilde) {
     posix_files files;
     settings_store store(files.global, files.local);

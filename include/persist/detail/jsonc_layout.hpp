@@ -105,6 +105,7 @@ public:
                 at = skip_trivia(at + 1);
             }
             found.members.push_back(member);
+            if (at == member.begin) break;  // text that is not JSONC: stop, never loop
         }
         found.close = std::min(at, text_.size());
         return found;

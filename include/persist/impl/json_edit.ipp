@@ -528,7 +528,7 @@ PERSIST_DECL result<std::string> edit_json_text(std::string_view original,
                                                 std::filesystem::path const& source) {
     std::size_t const bom = original.starts_with("\xEF\xBB\xBF") ? 3 : 0;
     auto const body = original.substr(bom);
-    auto old = parse_json(body, source, json_syntax::jsonc);
+    auto old = parse_json(original, source, json_syntax::jsonc);  // past the mark itself
     if (!old) return old.error();
     detail::jsonc_editor editor(original);
     detail::jsonc_scanner const scan(original);
