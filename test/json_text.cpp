@@ -65,6 +65,14 @@ BOOST_AUTO_TEST_CASE(position_of_counts_lines_and_bytes) {
     BOOST_TEST(position_of("ab", 99).column == 3u);
 }
 
+BOOST_AUTO_TEST_CASE(malformed_at_names_file_line_and_column) {
+    auto const e = malformed_at("{\n  x", 4, "/etc/app.json", "syntax error");
+    BOOST_TEST((e.stage() == stage::parse));
+    BOOST_TEST(e.code() == make_error_code(errc::corrupt_data));
+    BOOST_TEST(e.path() == "/etc/app.json");
+    BOOST_TEST(e.detail() == "line 2, column 3: syntax error");
+}
+
 BOOST_AUTO_TEST_CASE(finds_values_json_text_cannot_hold) {
     namespace json = boost::json;
     json::value v =
@@ -194,8 +202,9 @@ BOOST_AUTO_TEST_CASE(writes_doubles_plainly_and_shortest) {
 }
 
 BOOST_AUTO_TEST_CASE(formats_numbers_plainly_in_both_layouts) {
-    auto const v = *parse_json(R"({"scale":1.5,"opacity":0.85,"zoom":100.0,"n":100,"big":18446744073709551615})",
-                               "v.json");
+    auto const v = *parse_json(
+        R"({"scale":1.5,"opacity":0.85,"zoom":100.0,"n":100,"big":18446744073709551615})",
+        "v.json");
     BOOST_TEST(format_json(v) ==
                "{\n"
                "  \"scale\": 1.5,\n"
@@ -211,18 +220,21 @@ BOOST_AUTO_TEST_CASE(formats_numbers_plainly_in_both_layouts) {
 }
 
 BOOST_AUTO_TEST_CASE(jsonc_takes_comments_trailing_commas_and_a_byte_order_mark) {
-    std::string const text = std::string(utf8_byte_order_mark) +
-                             "// settings\r\n{\r\n  \"a\": 1, /* one */\r\n  \"b\": [true,],\r\n}\r\n";
+    std::string const text =
+        std::string(utf8_byte_order_mark) +
+        "// settings\r\n{\r\n  \"a\": 1, /* one */\r\n  \"b\": [true,],\r\n}\r\n";
     auto const read = parse_json(text, "s.json", json_syntax::jsonc);
     BOOST_TEST_REQUIRE(read.has_value(), read.error().message());
     BOOST_TEST(*read == *parse_json(R"({"a": 1, "b": [true]})", "s.json"));
 
     auto const strict = parse_json(text, "s.json");
     BOOST_TEST_REQUIRE(strict.has_error());
-    BOOST_TEST(strict.error().detail().rfind("line 1, column 1: ", 0) == 0, strict.error().detail());
+    BOOST_TEST(strict.error().detail().rfind("line 1, column 1: ", 0) == 0,
+               strict.error().detail());
 
     // Columns count from after the mark.
-    auto const bad = parse_json(std::string(utf8_byte_order_mark) + "{ x", "s.json", json_syntax::jsonc);
+    auto const bad =
+        parse_json(std::string(utf8_byte_order_mark) + "{ x", "s.json", json_syntax::jsonc);
     BOOST_TEST_REQUIRE(bad.has_error());
     BOOST_TEST(bad.error().detail().rfind("line 1, column 3: ", 0) == 0, bad.error().detail());
 }

@@ -24,6 +24,11 @@ struct text_position {
 /// The line and column of byte `offset` in text.
 PERSIST_DECL text_position position_of(std::string_view text, std::size_t offset) noexcept;
 
+/// The error for text read from source that is malformed at byte `offset`:
+/// stage::parse, errc::corrupt_data, detail "line L, column C: <reason>".
+PERSIST_DECL error malformed_at(std::string_view text, std::size_t offset,
+                                std::filesystem::path const& source, std::string_view reason);
+
 /// Appends d, a finite double, as the shortest JSON number that reads back
 /// as exactly d, written as a person would write it: in plain notation with
 /// at least one fractional digit (0.85, 1.5, 100.0, -0.0), so that it reads

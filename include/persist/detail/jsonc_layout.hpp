@@ -15,7 +15,7 @@ namespace persist::detail {
 
 inline constexpr std::size_t no_offset = std::string_view::npos;
 
-inline bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
+inline bool is_space_or_tab(char c) noexcept { return c == ' ' || c == '\t'; }
 
 /// One member of an object, or one element of an array, as offsets into
 /// the text.
@@ -123,7 +123,7 @@ public:
     std::string_view line_indent(std::size_t at) const noexcept {
         auto const start = line_start(at);
         auto end = start;
-        while (end < at && is_blank(text_[end]))
+        while (end < at && is_space_or_tab(text_[end]))
             ++end;
         return text_.substr(start, end - start);
     }
@@ -132,7 +132,7 @@ public:
     bool starts_line(jsonc_member const& m) const noexcept {
         bool comma = false;
         for (auto at = line_start(m.begin); at < m.begin; ++at) {
-            if (is_blank(text_[at])) continue;
+            if (is_space_or_tab(text_[at])) continue;
             if (text_[at] != ',' || comma) return false;
             comma = true;
         }
@@ -147,7 +147,7 @@ public:
         std::size_t at = m.value_end;
         std::size_t last = at;
         while (true) {
-            while (at < text_.size() && is_blank(text_[at]))
+            while (at < text_.size() && is_space_or_tab(text_[at]))
                 ++at;
             if (at == text_.size()) return to_eol ? at : last;
             if (text_[at] == ',' || starts_comment(at)) {
@@ -174,14 +174,14 @@ public:
         auto begin = m.begin;
         auto end = m.value_end;
         auto after = end;
-        while (after < text_.size() && is_blank(text_[after]))
+        while (after < text_.size() && is_space_or_tab(text_[after]))
             ++after;
         if (after < text_.size() && text_[after] == ',') {
             end = after + 1;
-            while (end < text_.size() && is_blank(text_[end]))
+            while (end < text_.size() && is_space_or_tab(text_[end]))
                 ++end;
         } else {
-            while (begin > 0 && is_blank(text_[begin - 1]))
+            while (begin > 0 && is_space_or_tab(text_[begin - 1]))
                 --begin;
         }
         return {begin, end};

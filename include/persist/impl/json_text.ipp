@@ -4,9 +4,9 @@
 
 #include <persist/json_text.hpp>
 
+#include <boost/json/error.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/serializer.hpp>
-#include <boost/json/error.hpp>
 
 #include <algorithm>
 #include <array>
@@ -308,6 +308,14 @@ PERSIST_DECL text_position position_of(std::string_view text, std::size_t offset
     return at;
 }
 
+PERSIST_DECL error malformed_at(std::string_view text, std::size_t offset,
+                                std::filesystem::path const& source, std::string_view reason) {
+    auto const at = position_of(text, offset);
+    return error(stage::parse, errc::corrupt_data, source, {},
+                 "line " + std::to_string(at.line) + ", column " + std::to_string(at.column) +
+                     ": " + std::string(reason));
+}
+
 PERSIST_DECL std::string format_json(boost::json::value const& v) {
     std::string out;
     out.reserve(1024);  // settings and small states fit; larger ones grow by doubling
@@ -334,11 +342,8 @@ PERSIST_DECL result<boost::json::value> parse_json(std::string_view text,
     std::size_t const consumed = parser.write(text.data(), text.size(), ec);
     if (!ec) parser.finish(ec);
     if (ec) {
-        auto const at =
-            position_of(text, ec == boost::json::error::incomplete ? text.size() : consumed);
-        return error(stage::parse, errc::corrupt_data, source, {},
-                     "line " + std::to_string(at.line) + ", column " + std::to_string(at.column) +
-                         ": " + ec.message());
+        return malformed_at(text, ec == boost::json::error::incomplete ? text.size() : consumed,
+                            source, ec.message());
     }
     return parser.release();
 }
