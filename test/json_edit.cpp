@@ -8,8 +8,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include <array>
+#include <optional>
 #include <random>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -253,13 +255,45 @@ BOOST_AUTO_TEST_CASE(a_second_byte_order_mark_is_refused) {
     auto const result =
         edit_json_text("\xEF\xBB\xBF\xEF\xBB\xBF{\r\n\t\"a\": [1],\r\n}\r\n", json::object(), "f");
     BOOST_TEST_REQUIRE(result.has_error());
-    BOOST_TEST(result.error().detail().rfind("line 1, column 1: ", 0) == 0, result.error().detail());
+    BOOST_TEST(result.error().detail().rfind("line 1, column 1: ", 0) == 0,
+               result.error().detail());
 }
 
 BOOST_AUTO_TEST_CASE(duplicate_keys_are_refused) {
     auto const result = edit_json_text("{\n  \"x\": {\"a\": 1, \"a\": 2}\n}", json::object(), "f");
     BOOST_TEST_REQUIRE(result.has_error());
     BOOST_TEST(result.error().detail() == "line 2, column 8: duplicate key in this object");
+
+    // check_unique_keys says the same, counting from after a byte-order mark.
+    std::string const marked = "\xEF\xBB\xBF{\n  \"x\": {\"a\": 1, \"a\": 2}\n}";
+    auto const checked = check_unique_keys(marked, parse_jsonc(marked), "f");
+    BOOST_TEST_REQUIRE(checked.has_error());
+    BOOST_TEST(checked.error().detail() == "line 2, column 8: duplicate key in this object");
+    BOOST_TEST(check_unique_keys("{\"a\": {\"a\": 1}}", parse_jsonc("{\"a\": {\"a\": 1}}"), "f")
+                   .has_value());
+}
+
+// A store that keeps the document it wrote says where it changed it; the
+// editor then scans only the containers on that path, and finds members by
+// their keys, escaped or not.
+BOOST_AUTO_TEST_CASE(an_edit_told_its_place_finds_members_by_key) {
+    std::string const text = "{\n  // first\n  \"a\\u0062\": 1,\n  \"c\": {\"d\": [1, 2]}\n}\n";
+    auto target = parse_jsonc(text);
+    target.as_object()["ab"] = 2;
+    json::value const one = 1;
+    std::vector<std::string> const ab{"ab"};
+    BOOST_TEST(edit_json_text_at(text, target, ab, &one) ==
+               "{\n  // first\n  \"a\\u0062\": 2,\n  \"c\": {\"d\": [1, 2]}\n}\n");
+    auto added = parse_jsonc(text);
+    added.as_object()["c"].as_object()["e"] = json::object{{"f", true}};
+    std::vector<std::string> const cef{"c", "e", "f"};
+    BOOST_TEST(
+        edit_json_text_at(text, added, cef, nullptr) ==
+        "{\n  // first\n  \"a\\u0062\": 1,\n  \"c\": {\"d\": [1, 2], \"e\": {\"f\": true}}\n}\n");
+    auto erased = parse_jsonc(text);
+    erased.as_object().erase("ab");
+    BOOST_TEST(edit_json_text_at(text, erased, ab, &one) ==
+               "{\n  // first\n  \"c\": {\"d\": [1, 2]}\n}\n");
 }
 
 namespace {
@@ -433,14 +467,53 @@ struct random_edit {
     std::size_t lo = 0;
     std::size_t hi = 0;
     std::string what;
+    /// The same edit for edit_json_text_at: where it is, and what was there.
+    std::vector<std::string> tokens;
+    std::optional<json::value> before;
 };
+
+/// The reference tokens of the value at p in v, and that value.
+std::pair<std::vector<std::string>, json::value const*> tokens_of(json::value const& v,
+                                                                  path const& p) {
+    std::vector<std::string> tokens;
+    json::value const* at = &v;
+    for (auto const i : p) {
+        if (auto const* object = at->if_object()) {
+            tokens.emplace_back((object->begin() + i)->key());
+            at = &(object->begin() + i)->value();
+        } else {
+            tokens.push_back(std::to_string(i));
+            at = &at->get_array()[i];
+        }
+    }
+    return {tokens, at};
+}
+
+/// Where edit_json_text_at is told a change to member i of the container at
+/// p is: at the member in an object (or, new there, without a before), at
+/// the whole container in an array.
+void locate(random_edit& edit, json::value const& old, path const& p,
+            std::optional<std::size_t> member, std::string_view new_key = {}) {
+    auto [tokens, container] = tokens_of(old, p);
+    edit.tokens = std::move(tokens);
+    if (auto const* object = container->if_object()) {
+        if (member) {
+            edit.tokens.emplace_back((object->begin() + *member)->key());
+            edit.before = (object->begin() + *member)->value();
+        } else {
+            edit.tokens.emplace_back(new_key);
+        }
+    } else {
+        edit.before = *container;
+    }
+}
 
 random_edit make_edit(random_documents& random, std::string_view text, json::value const& old) {
     std::vector<path> containers;
     path at;
     collect_containers(old, at, containers);
     auto const where = containers[random.below(containers.size())];
-    random_edit edit{old, 0, 0, {}};
+    random_edit edit{old, 0, 0, {}, {}, {}};
     json::value* container = &edit.target;
     for (auto const i : where)
         container = &child(*container, i);
@@ -451,9 +524,12 @@ random_edit make_edit(random_documents& random, std::string_view text, json::val
     if (choice == 0) {  // set an existing member
         auto const i = random.below(n);
         child(*container, i) = random.value(2);
-        edit = {std::move(edit.target), members[i].value_begin, members[i].value_end, "set"};
+        edit = {
+            std::move(edit.target), members[i].value_begin, members[i].value_end, "set", {}, {}};
+        locate(edit, old, where, i);
     } else if (choice == 1) {  // erase one
         auto const i = random.below(n);
+        locate(edit, old, where, i);
         auto last = i;  // of the equal elements from i, the editor erases the last
         if (container->is_object()) {
             container->as_object().erase(container->as_object().begin() + i);
@@ -473,11 +549,19 @@ random_edit make_edit(random_documents& random, std::string_view text, json::val
             if (auto const found = object.find(key); found != object.end()) {  // a set after all
                 auto const i = static_cast<std::size_t>(found - object.begin());
                 found->value() = random.value(2);
-                return {std::move(edit.target), members[i].value_begin, members[i].value_end,
-                        "set"};
+                random_edit set{std::move(edit.target),
+                                members[i].value_begin,
+                                members[i].value_end,
+                                "set",
+                                {},
+                                {}};
+                locate(set, old, where, i);
+                return set;
             }
             object[key] = random.value(2);
+            locate(edit, old, where, std::nullopt, key);
         } else {
+            locate(edit, old, where, std::nullopt);
             container->as_array().push_back(random.value(2));
         }
         edit.lo = n > 0 ? members[n - 1].value_end : layout.open + 1;
@@ -521,6 +605,12 @@ BOOST_AUTO_TEST_CASE(random_edits_of_random_documents) {
             auto after = edit_json_text(text, edit.target, "f");
             BOOST_TEST_REQUIRE(after.has_value(), after.error().message());
             check_edit(text, edit, *after, style);
+            // Told where the change is, the editor writes the same bytes.
+            auto const at = edit_json_text_at(text, edit.target, edit.tokens,
+                                              edit.before ? &*edit.before : nullptr);
+            BOOST_TEST_REQUIRE(at == *after, edit.what << " at " << edit.tokens.size()
+                                                       << " tokens on\n"
+                                                       << text);
             text = std::move(*after);
             value = parse_jsonc(text);  // in the text's key order, which erase does not keep
         }

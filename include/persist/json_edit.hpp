@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -63,6 +64,37 @@ namespace persist {
 PERSIST_DECL result<std::string> edit_json_text(std::string_view original,
                                                 boost::json::value const& target,
                                                 std::filesystem::path const& source);
+
+/// Refuses a JSONC document with an object that holds a key twice: which of
+/// the two a reader sees differs between parsers. `parsed` is the value
+/// parse_json(original, source, json_syntax::jsonc) gave.
+/// Errors: stage::parse, errc::corrupt_data, path = `source`, detail "line
+/// L, column C: duplicate key in this object", at the object's opening
+/// brace (counting from after a byte-order mark).
+PERSIST_DECL result<void> check_unique_keys(std::string_view original,
+                                            boost::json::value const& parsed,
+                                            std::filesystem::path const& source);
+
+/// edit_json_text for a change in one place, without parsing `original`:
+/// the same text, at the cost of scanning the containers on `path` alone.
+/// For a store that keeps the document it last read or wrote, and changes
+/// one member of it.
+///
+/// `path` holds reference tokens, as parse_json_pointer gives them. Before
+/// the change, `original` parsed to a value equal to `target` but at path,
+/// where it held `*before`, or nothing if `before` is null (then path's
+/// last token names a member new in an object, and the members above it
+/// may be new too). A null target at path is not "nothing": an erased
+/// member is one that `target` lacks. An array element that changed is
+/// given as a change of its whole array (path names the array).
+///
+/// REQUIRES: `original` parses as JSONC and passed check_unique_keys, and
+/// `target` and `before` are as above; otherwise the text is unspecified
+/// (but every offset stays within `original`).
+PERSIST_DECL std::string edit_json_text_at(std::string_view original,
+                                           boost::json::value const& target,
+                                           std::span<std::string const> path,
+                                           boost::json::value const* before);
 
 }  // namespace persist
 

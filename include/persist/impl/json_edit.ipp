@@ -11,8 +11,11 @@
 #include <persist/json_edit.hpp>
 
 #include <persist/detail/jsonc_layout.hpp>
+#include <persist/impl/json_pointer.ipp>  // array_index_of
 #include <persist/impl/json_text.ipp>  // format_json's writers: append_scalar, append_plain_string
 #include <persist/json_text.hpp>
+
+#include <boost/json/parse.hpp>
 
 #include <boost/assert.hpp>
 #include <boost/json/serializer.hpp>
@@ -37,8 +40,7 @@ struct text_edit {
 /// containers on the path to the change, outermost first.
 struct edit_style {
     std::string_view eol = "\n";
-    std::string_view unit = "  ";   ///< one level of indentation
-    bool unit_detected = false;     ///< unit was seen in the document
+    std::string_view unit;          ///< one level of indentation, if seen
     std::string_view colon = ": ";  ///< between a key and its value
     bool trailing_commas = false;   ///< a last member followed by a comma
     bool leading_commas = false;    ///< commas that start lines
@@ -102,7 +104,6 @@ public:
         auto const newline = text.find('\n');
         if (newline != std::string_view::npos && newline > 0 && text[newline - 1] == '\r')
             style_.eol = "\r\n";
-        if (text.find("\n\t") != std::string_view::npos) style_.unit = "\t";
     }
 
     /// The offset of an object that holds a key twice, if one does.
@@ -112,14 +113,14 @@ public:
         return find_duplicate_in(old, root);
     }
 
-    /// Records the edits that turn the value at [begin, end), which parsed
-    /// to old, into target.
-    void edit_root(std::size_t begin, std::size_t end, boost::json::value const& old,
-                   boost::json::value const& target) {
+    /// Records the edits of a change at path alone (see edit_json_text_at)
+    /// to the value at begin, which parsed to what target is but at path.
+    void edit_at(std::size_t begin, std::span<std::string const> path,
+                 boost::json::value const* before, boost::json::value const& target) {
         jsonc_member root;
         root.begin = root.value_begin = begin;
-        root.value_end = end;
-        edit_value(root, old, target, scan_.line_indent(begin), true);
+        root.value_end = path.empty() ? scan_.skip_value(begin) : no_offset;
+        edit_along(root, path, before, target, scan_.line_indent(begin), true);
     }
 
     /// The old text with every recorded edit applied.
@@ -204,14 +205,23 @@ private:
             if (colon.find_first_of("/\r\n") == std::string_view::npos) style_.colon = colon;
         }
         auto const member_indent = scan_.line_indent(first.begin);
-        if (!style_.unit_detected && scan_.starts_line(first) &&
+        if (style_.unit.empty() && scan_.starts_line(first) &&
             member_indent.size() > indent.size() && member_indent.starts_with(indent)) {
             style_.unit = member_indent.substr(indent.size());
-            style_.unit_detected = true;
         }
     }
 
     // --- writing new text ----------------------------------------------------
+
+    /// One level of indentation: as the containers on the path indent, or
+    /// else a tab if any line starts with one, or else two spaces. Looked
+    /// for only when new text needs it.
+    std::string_view unit() {
+        if (!style_.unit.empty()) return style_.unit;
+        if (!default_unit_)
+            default_unit_ = text_.find("\n\t") != std::string_view::npos ? "\t" : "  ";
+        return *default_unit_;
+    }
 
     void append_key(std::string& out, std::string_view key) {
         if (!append_plain_string(out, key)) {
@@ -235,7 +245,7 @@ private:
             out += style_.eol;
             out += base;
             for (std::size_t i = 0; i < level; ++i)
-                out += style_.unit;
+                out += unit();
         };
         out += object != nullptr ? '{' : '[';
         std::size_t const size = object != nullptr ? object->size() : array->size();
@@ -275,7 +285,72 @@ private:
         replace(at, at + 1, starts ? " " : "");
     }
 
+    /// The index of c's member whose key is `key`, or no_offset.
+    std::size_t find_member(jsonc_container const& c, std::string_view key) const {
+        for (std::size_t i = 0; i < c.members.size(); ++i) {
+            auto const begin = c.members[i].begin;
+            auto const quoted = text_.substr(begin, scan_.skip_string(begin) - begin);
+            if (quoted.size() < 2) continue;
+            auto const raw = quoted.substr(1, quoted.size() - 2);
+            if (raw.find('\\') == std::string_view::npos) {
+                if (raw == key) return i;
+                continue;
+            }
+            boost::system::error_code ec;
+            auto const decoded = boost::json::parse(quoted, ec);
+            if (!ec && decoded.is_string() && decoded.get_string() == key) return i;
+        }
+        return no_offset;
+    }
+
     // --- the diff --------------------------------------------------------------
+
+    /// What edit_value would record for m, given that old and target differ
+    /// only at path, where old held *before: the containers on the path are
+    /// scanned and learnt from as edit_object and edit_array do, and their
+    /// other members are known to be equal.
+    void edit_along(jsonc_member const& m, std::span<std::string const> path,
+                    boost::json::value const* before, boost::json::value const& target,
+                    std::string_view indent, bool multiline) {
+        if (path.empty()) {
+            BOOST_ASSERT(before != nullptr);
+            if (before != nullptr) edit_value(m, *before, target, indent, multiline);
+            return;
+        }
+        char const bracket = m.value_begin < text_.size() ? text_[m.value_begin] : '\0';
+        auto const* object = target.if_object();
+        auto const* array = target.if_array();
+        if (!(bracket == '{' && object != nullptr) && !(bracket == '[' && array != nullptr)) {
+            BOOST_ASSERT(false);  // not what the caller promised: write target there whole
+            std::string text;
+            append_value(text, target, indent, 0, multiline);
+            replace(m.value_begin, scan_.skip_value(m.value_begin), std::move(text));
+            return;
+        }
+        auto const c = scan_.scan_container(m.value_begin);
+        auto const saved = style_;
+        learn_style(c, object != nullptr, indent);
+        placement const where{indent, multiline};
+        std::vector<bool> erased(c.members.size());
+        std::size_t const found = object != nullptr
+                                      ? find_member(c, path.front())
+                                      : array_index_of(path.front()).value_or(no_offset);
+        auto const* wanted = object != nullptr       ? object->if_contains(path.front())
+                             : found < array->size() ? &(*array)[found]
+                                                     : nullptr;
+        if (found < c.members.size() && wanted != nullptr) {
+            auto const& member = c.members[found];
+            edit_along(member, path.subspan(1), before, *wanted, scan_.line_indent(member.begin),
+                       scan_.starts_line(member));
+        } else if (found < c.members.size()) {
+            erased[found] = true;
+            finish_container(c, erased, {}, no_offset, where);
+        } else if (wanted != nullptr && object != nullptr) {
+            finish_container(c, erased, {{true, path.front(), wanted}},
+                             c.members.empty() ? no_offset : c.members.size() - 1, where);
+        }
+        style_ = saved;
+    }
 
     /// m's value parsed to old and must become target; indent is that of
     /// m's line.
@@ -502,7 +577,7 @@ private:
             replace(from, c.close, std::move(text));
             return;
         }
-        std::string const child = std::string(where.indent).append(style_.unit);
+        std::string const child = std::string(where.indent).append(unit());
         for (std::size_t i = 0; i < added.size(); ++i) {
             if (i > 0 && !style_.leading_commas) text += ',';
             text += style_.eol;
@@ -517,6 +592,7 @@ private:
     std::string_view text_;
     jsonc_scanner scan_;
     edit_style style_;
+    std::optional<std::string_view> default_unit_;
     std::vector<text_edit> edits_;
     boost::json::serializer serializer_;
 };
@@ -526,20 +602,32 @@ private:
 PERSIST_DECL result<std::string> edit_json_text(std::string_view original,
                                                 boost::json::value const& target,
                                                 std::filesystem::path const& source) {
-    std::size_t const bom = original.starts_with("\xEF\xBB\xBF") ? 3 : 0;
-    auto const body = original.substr(bom);
     auto old = parse_json(original, source, json_syntax::jsonc);  // past the mark itself
     if (!old) return old.error();
-    detail::jsonc_editor editor(original);
-    detail::jsonc_scanner const scan(original);
-    auto const root = scan.skip_trivia(bom);
-    if (auto const duplicate = editor.find_duplicate_key(*old, root)) {
-        auto const at = position_of(body, *duplicate - bom);
-        return error(stage::parse, errc::corrupt_data, source, {},
-                     "line " + std::to_string(at.line) + ", column " + std::to_string(at.column) +
-                         ": duplicate key in this object");
+    if (auto unique = check_unique_keys(original, *old, source); !unique) return unique.error();
+    return edit_json_text_at(original, target, {}, &*old);
+}
+
+PERSIST_DECL result<void> check_unique_keys(std::string_view original,
+                                            boost::json::value const& parsed,
+                                            std::filesystem::path const& source) {
+    std::size_t const bom = original.starts_with(utf8_byte_order_mark) ? 3 : 0;
+    detail::jsonc_editor const editor(original);
+    auto const root = detail::jsonc_scanner(original).skip_trivia(bom);
+    if (auto const duplicate = editor.find_duplicate_key(parsed, root)) {
+        return malformed_at(original.substr(bom), *duplicate - bom, source,
+                            "duplicate key in this object");
     }
-    editor.edit_root(root, scan.skip_value(root), *old, target);
+    return {};
+}
+
+PERSIST_DECL std::string edit_json_text_at(std::string_view original,
+                                           boost::json::value const& target,
+                                           std::span<std::string const> path,
+                                           boost::json::value const* before) {
+    std::size_t const bom = original.starts_with(utf8_byte_order_mark) ? 3 : 0;
+    detail::jsonc_editor editor(original);
+    editor.edit_at(detail::jsonc_scanner(original).skip_trivia(bom), path, before, target);
     return editor.apply();
 }
 
