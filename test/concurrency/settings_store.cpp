@@ -212,6 +212,23 @@ BOOST_FIXTURE_TEST_CASE(a_version_younger_than_the_racy_window_is_read_again, co
     BOOST_TEST(fs.count(fs_op::open_read) == 0u);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_write_edits_the_bytes_on_disk_not_the_ones_it_wrote, counted_store) {
+    // A write keeps what it wrote, and skips the parse when the file still
+    // holds those bytes. Another writer's change in place, to the same size
+    // and mtime, is what the next write must edit.
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/v", 1).has_value());
+    auto const stamp = mtime_of(files.local);
+    auto bytes = on_disk(files.local);
+    bytes[bytes.find('1')] = '2';
+    std::ofstream(files.local, std::ios::binary | std::ios::in | std::ios::out) << bytes;
+    set_mtime(files.local, stamp);
+    fs.reset();
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/w", 3).has_value());
+    BOOST_TEST(fs.count(fs_op::open_read) == 1u);  // the file, once
+    BOOST_TEST(on_disk(files.local) == "{\n  \"v\": 2,\n  \"w\": 3\n}\n");
+    BOOST_TEST(store.get(scope::local, "/v").value() == json::value(2));
+}
+
 BOOST_AUTO_TEST_CASE(cache_is_refreshed_after_another_process_rewrites_the_file) {
     posix_files files;
     settings_store store(files.global, files.local);

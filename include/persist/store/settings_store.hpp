@@ -90,15 +90,23 @@ inline constexpr std::chrono::nanoseconds settings_racy_window = std::chrono::se
 ///
 /// Writing: every write (save, set, erase, add_unique, ...) is one
 /// read-modify-write of one scope's file. It takes the advisory lock on
-/// `<file>.lock`, reads and parses the file, applies the change, runs the
-/// validator, and replaces the file through AtomicFile, then releases the
-/// lock: the lock is held from the read until the rename, so writers in any
-/// number of threads and processes lose no update. A new file is written
-/// as format_json does (2-space indent, key order kept, trailing newline);
-/// an existing one is edited in place by edit_json_text, which changes only
-/// the bytes of the members that changed and keeps comments, layout and
-/// line endings (files are JSONC unless settings_options::syntax says
-/// strict).
+/// `<file>.lock`, reads the file, applies the change, runs the validator,
+/// and replaces the file through AtomicFile, then releases the lock: the
+/// lock is held from the read until the rename, so writers in any number of
+/// threads and processes lose no update. A new file is written as
+/// format_json does (2-space indent, key order kept, trailing newline); an
+/// existing one is edited in place (edit_json_text), which changes only the
+/// bytes of the member that changed and keeps comments, layout and line
+/// endings (files are JSONC unless settings_options::syntax says strict).
+///
+/// Cost of a write: the cache keeps the bytes it last read or wrote with
+/// their parsed content. A write always reads the file, but parses it only
+/// when its bytes differ from those; then it scans only the containers on
+/// the path to its change (edit_json_text_at). So a program that writes its
+/// settings often pays for a read and a scan, not a parse: a set on a
+/// 64 KiB file costs little more than the replace itself (README,
+/// "Benchmark"). A get() after a write reads the file once, for the same
+/// comparison, until the file is older than settings_racy_window.
 ///
 /// A file that does not parse, or whose top level is not an object, is
 /// never overwritten: reading it and every write to its scope fail with
@@ -226,12 +234,14 @@ private:
     struct loaded_file {
         std::optional<file_identity> identity;
         boost::json::value content;  ///< always an object
-        /// The file's bytes, kept only for a write (load(path, true)), which
-        /// edits them: empty for a missing or blank file.
+        /// The file's bytes (empty for a missing file): a reload that finds
+        /// the same bytes keeps content, and a write edits them.
         std::string text;
         /// Whether the version was older than settings_racy_window when it
         /// was read, so that an equal identity proves it unchanged.
         bool settled = true;
+        /// Whether text passed check_unique_keys (checked by the first write).
+        bool unique_keys = false;
     };
     struct scope_cache {
         bool valid = false;
@@ -240,16 +250,18 @@ private:
 
     static file_identity identity_of(file_status const& s) noexcept;
 
-    result<loaded_file> load(std::filesystem::path const& path, bool keep_text = false) const;
+    result<void> reload(settings_scope scope) const;        // REQUIRES: mutex_ held
     result<void> refresh(settings_scope scope) const;       // REQUIRES: mutex_ held
     result<boost::json::value const*> merged_view() const;  // REQUIRES: mutex_ held
     error at_file(error e, settings_scope scope) const;
     void invalidate(settings_scope scope);
 
     /// The read-modify-write behind every write. change(root) edits the
-    /// scope's content and returns whether it changed anything.
+    /// scope's content at the pointer `focus` alone (or fails, changing
+    /// nothing), and returns whether it changed anything.
     template <class Change>
-    result<bool> modify(settings_scope scope, bool write_unchanged, Change&& change);
+    result<bool> modify(settings_scope scope, std::string_view focus, bool write_unchanged,
+                        Change&& change);
 
     std::array<std::filesystem::path, 2> files_;
     settings_options options_;

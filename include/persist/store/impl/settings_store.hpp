@@ -74,31 +74,51 @@ error basic_settings_store<AtomicFile>::at_file(error e, settings_scope scope) c
 }
 
 template <atomic_file_type AtomicFile>
-auto basic_settings_store<AtomicFile>::load(std::filesystem::path const& path,
-                                            bool keep_text) const -> result<loaded_file> {
-    if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
+result<void> basic_settings_store<AtomicFile>::reload(settings_scope scope) const {
+    auto const& path = file_of(scope);
+    auto& cached = cache_[detail::scope_index(scope)];
+    auto const drop = [&](error e) -> result<void> {
+        cached.valid = false;
+        merged_.reset();
+        return e;
+    };
+    if (auto valid = detail::validate_file_path(path); !valid) return drop(valid.error());
     auto const read_at = std::chrono::system_clock::now().time_since_epoch();
     file_status status;
     auto text = detail::read_whole_file(file_.fs(), path, &status);
-    if (!text) {
-        if (text.error() == std::errc::no_such_file_or_directory)
-            return loaded_file{std::nullopt, boost::json::object(), {}};
-        return error(stage::read, text.error(), path);
+    loaded_file loaded;
+    if (text) {
+        loaded.identity = identity_of(status);
+        loaded.text = std::move(*text);
+        loaded.settled =
+            read_at - std::chrono::nanoseconds(status.modified_ns) >= settings_racy_window;
+    } else if (text.error() != std::errc::no_such_file_or_directory) {
+        return drop(error(stage::read, text.error(), path));
     }
-    loaded_file loaded{
-        identity_of(status), boost::json::object(), {},
-        read_at - std::chrono::nanoseconds(status.modified_ns) >= settings_racy_window};
-    if (detail::is_blank(*text)) return loaded;  // an empty (say, touched) file holds no settings
-    auto parsed = parse_json(*text, path, options_.syntax);
-    if (!parsed) return parsed.error();
-    if (!parsed->is_object()) {
-        return error(
-            stage::parse, errc::type_mismatch, path, {},
-            "the top level is " + std::string(json_kind_phrase(*parsed)) + ", not an object");
+    // The bytes cached parse to the content cached: whatever the identity
+    // says, the content stays, and only the identity is new.
+    if (cached.valid && cached.file.identity.has_value() == loaded.identity.has_value() &&
+        cached.file.text == loaded.text) {
+        cached.file.identity = loaded.identity;
+        cached.file.settled = loaded.settled;
+        return {};
     }
-    loaded.content = std::move(*parsed);
-    if (keep_text) loaded.text = std::move(*text);
-    return loaded;
+    merged_.reset();
+    cached.valid = false;
+    loaded.content = boost::json::object();
+    if (!detail::is_blank(loaded.text)) {  // an empty (say, touched) file holds no settings
+        auto parsed = parse_json(loaded.text, path, options_.syntax);
+        if (!parsed) return parsed.error();
+        if (!parsed->is_object()) {
+            return error(
+                stage::parse, errc::type_mismatch, path, {},
+                "the top level is " + std::string(json_kind_phrase(*parsed)) + ", not an object");
+        }
+        loaded.content = std::move(*parsed);
+    }
+    cached.file = std::move(loaded);
+    cached.valid = true;
+    return {};
 }
 
 template <atomic_file_type AtomicFile>
@@ -110,16 +130,11 @@ result<void> basic_settings_store<AtomicFile>::refresh(settings_scope scope) con
         now = identity_of(*status);
     } else if (status.error() != std::errc::no_such_file_or_directory) {
         cached.valid = false;
+        merged_.reset();
         return error(stage::read, status.error(), path);
     }
     if (cached.valid && cached.file.settled && cached.file.identity == now) return {};
-    merged_.reset();
-    cached.valid = false;
-    auto loaded = load(path);
-    if (!loaded) return loaded.error();
-    cached.file = std::move(*loaded);
-    cached.valid = true;
-    return {};
+    return reload(scope);
 }
 
 template <atomic_file_type AtomicFile>
@@ -199,8 +214,8 @@ void basic_settings_store<AtomicFile>::invalidate(settings_scope scope) {
 
 template <atomic_file_type AtomicFile>
 template <class Change>
-result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, bool write_unchanged,
-                                                      Change&& change) {
+result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, std::string_view focus,
+                                                      bool write_unchanged, Change&& change) {
     auto const& path = file_of(scope);
     if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
     auto& fs = file_.fs();
@@ -225,19 +240,57 @@ result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, bool
 
     // From here until the rename inside replace(), no other writer that
     // honours the lock can change the file: what is read is what is changed.
-    auto loaded = load(path, true);
-    if (!loaded) return loaded.error();
-    auto& root = loaded->content;
+    // The file is read every time; only when its bytes are the cached ones
+    // is the cached content used instead of a parse. The content is taken
+    // out of the cache meanwhile, so that the lock on the cache is not held
+    // across the write (a concurrent get() reads the file itself).
+    std::unique_lock guard(mutex_);
+    auto& cached = cache_[detail::scope_index(scope)];
+    if (auto fresh = reload(scope); !fresh) return fresh.error();
+    bool const edited = !detail::is_blank(cached.file.text);
+    if (edited && !cached.file.unique_keys) {
+        auto unique = check_unique_keys(cached.file.text, cached.file.content, path);
+        if (!unique) return unique.error();
+        cached.file.unique_keys = true;
+    }
+    loaded_file file = std::move(cached.file);
+    cached.valid = false;
+    merged_.reset();
+    guard.unlock();
+    auto restore = [&] {  // the content did not change: it goes back
+        guard.lock();
+        if (!cached.valid) {
+            cached.file = std::move(file);
+            cached.valid = true;
+        }
+    };
+
+    // What changes is the value at focus, or, when focus names an array
+    // element, its array (see edit_json_text_at).
+    auto& root = file.content;
+    std::string const parent(focus.substr(0, std::min(focus.rfind('/'), focus.size())));
+    if (auto up = find_at_pointer(std::as_const(root), parent); up && (*up)->is_array())
+        focus = parent;
+    std::optional<boost::json::value> before;
+    if (auto old = find_at_pointer(std::as_const(root), focus)) before = **old;
+    auto path_tokens = parse_json_pointer(focus);
+
     auto changed = change(root);
-    if (!changed) return at_file(changed.error(), scope);
-    if (!*changed && !write_unchanged) return false;
+    if (!changed || (!*changed && !write_unchanged)) {
+        restore();  // a change that fails leaves root as it was
+        if (!changed) return at_file(changed.error(), scope);
+        return false;
+    }
     if (!root.is_object()) {
         return error(
             stage::validate, errc::type_mismatch, path, {},
             "a settings scope must be an object, not " + std::string(json_kind_phrase(root)));
     }
-    if (auto bad = find_unrepresentable(root)) {
-        return error(stage::validate, errc::invalid_input, path, {}, *bad);
+    // The rest of root was read from the file, so only the new value can
+    // hold what JSON cannot (the whole root is searched for the message).
+    auto const now = find_at_pointer(std::as_const(root), focus);
+    if (now && find_unrepresentable(**now, {}, path_tokens ? path_tokens->size() : 0)) {
+        return error(stage::validate, errc::invalid_input, path, {}, *find_unrepresentable(root));
     }
     if (options_.validator) {
         if (auto accepted = options_.validator(scope, root.as_object()); !accepted) {
@@ -246,20 +299,28 @@ result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, bool
                          reason.detail().empty() ? reason.code().message() : reason.detail());
         }
     }
-    // An existing file is edited in place: only the changed members' bytes.
-    auto text = loaded->text.empty() ? result<std::string>(format_json(root))
-                                     : edit_json_text(loaded->text, root, path);
-    if (!text) return text.error();
-    auto replaced = file_.replace(path, *text);
-    invalidate(scope);  // whatever happened, the next read looks again
-    if (!replaced) return replaced.error();
+    // An existing file is edited in place: only the changed member's bytes.
+    if (edited && !path_tokens) return at_file(path_tokens.error(), scope);  // change() refused it
+    auto text = edited
+                    ? edit_json_text_at(file.text, root, *path_tokens, before ? &*before : nullptr)
+                    : format_json(root);
+    if (auto replaced = file_.replace(path, text); !replaced) return replaced.error();
+    // The cache takes what was written, to be compared with what the next
+    // read finds (it is not settled, being new).
+    auto status = fs.stat(path);
+    guard.lock();
+    if (status) {
+        cached.file = {identity_of(*status), std::move(root), std::move(text), false, true};
+        cached.valid = true;
+    }
+    merged_.reset();
     return true;  // the lock is released here, after the rename
 }
 
 template <atomic_file_type AtomicFile>
 result<void> basic_settings_store<AtomicFile>::save(settings_scope scope,
                                                     boost::json::object content) {
-    auto saved = modify(scope, true, [&](boost::json::value& root) -> result<bool> {
+    auto saved = modify(scope, "", true, [&](boost::json::value& root) -> result<bool> {
         root = std::move(content);
         return true;
     });
@@ -270,7 +331,7 @@ result<void> basic_settings_store<AtomicFile>::save(settings_scope scope,
 template <atomic_file_type AtomicFile>
 result<void> basic_settings_store<AtomicFile>::set(settings_scope scope, std::string_view pointer,
                                                    boost::json::value v) {
-    auto done = modify(scope, false, [&](boost::json::value& root) -> result<bool> {
+    auto done = modify(scope, pointer, false, [&](boost::json::value& root) -> result<bool> {
         if (auto existing = find_at_pointer(std::as_const(root), pointer);
             existing && **existing == v)
             return false;
@@ -284,7 +345,7 @@ result<void> basic_settings_store<AtomicFile>::set(settings_scope scope, std::st
 template <atomic_file_type AtomicFile>
 result<bool> basic_settings_store<AtomicFile>::erase(settings_scope scope,
                                                      std::string_view pointer) {
-    return modify(scope, false,
+    return modify(scope, pointer, false,
                   [&](boost::json::value& root) { return erase_at_pointer(root, pointer); });
 }
 
@@ -292,7 +353,7 @@ template <atomic_file_type AtomicFile>
 result<bool> basic_settings_store<AtomicFile>::add_unique(settings_scope scope,
                                                           std::string_view pointer,
                                                           boost::json::value v) {
-    return modify(scope, false, [&](boost::json::value& root) -> result<bool> {
+    return modify(scope, pointer, false, [&](boost::json::value& root) -> result<bool> {
         auto existing = find_at_pointer(root, pointer);
         if (!existing) {
             if (existing.error().code() != errc::not_found) {
