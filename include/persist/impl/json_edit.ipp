@@ -611,7 +611,8 @@ PERSIST_DECL result<std::string> edit_json_text(std::string_view original,
 PERSIST_DECL result<void> check_unique_keys(std::string_view original,
                                             boost::json::value const& parsed,
                                             std::filesystem::path const& source) {
-    std::size_t const bom = original.starts_with(utf8_byte_order_mark) ? 3 : 0;
+    std::size_t const bom =
+        original.starts_with(utf8_byte_order_mark) ? utf8_byte_order_mark.size() : 0;
     detail::jsonc_editor const editor(original);
     auto const root = detail::jsonc_scanner(original).skip_trivia(bom);
     if (auto const duplicate = editor.find_duplicate_key(parsed, root)) {
@@ -625,7 +626,8 @@ PERSIST_DECL std::string edit_json_text_at(std::string_view original,
                                            boost::json::value const& target,
                                            std::span<std::string const> path,
                                            boost::json::value const* before) {
-    std::size_t const bom = original.starts_with(utf8_byte_order_mark) ? 3 : 0;
+    std::size_t const bom =
+        original.starts_with(utf8_byte_order_mark) ? utf8_byte_order_mark.size() : 0;
     detail::jsonc_editor editor(original);
     editor.edit_at(detail::jsonc_scanner(original).skip_trivia(bom), path, before, target);
     return editor.apply();

@@ -254,7 +254,6 @@ private:
     result<void> refresh(settings_scope scope) const;       // REQUIRES: mutex_ held
     result<boost::json::value const*> merged_view() const;  // REQUIRES: mutex_ held
     error at_file(error e, settings_scope scope) const;
-    void invalidate(settings_scope scope);
 
     /// The read-modify-write behind every write. change(root) edits the
     /// scope's content at the pointer `focus` alone (or fails, changing

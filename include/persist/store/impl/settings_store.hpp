@@ -206,13 +206,6 @@ result<T> basic_settings_store<AtomicFile>::get_as(settings_scope scope,
 }
 
 template <atomic_file_type AtomicFile>
-void basic_settings_store<AtomicFile>::invalidate(settings_scope scope) {
-    std::lock_guard const guard(mutex_);
-    cache_[detail::scope_index(scope)].valid = false;
-    merged_.reset();
-}
-
-template <atomic_file_type AtomicFile>
 template <class Change>
 result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, std::string_view focus,
                                                       bool write_unchanged, Change&& change) {
