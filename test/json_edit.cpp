@@ -1,5 +1,7 @@
 #include <persist/json_edit.hpp>
 
+#include "support/random_jsonc.hpp"
+
 #include <persist/detail/jsonc_layout.hpp>
 #include <persist/json_text.hpp>
 
@@ -7,6 +9,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <random>
@@ -18,8 +21,6 @@
 namespace persist::test {
 
 namespace {
-
-namespace json = boost::json;
 
 json::value parse_jsonc(std::string_view text) {
     auto parsed = parse_json(text, "edited.json", json_syntax::jsonc);
@@ -298,133 +299,6 @@ BOOST_AUTO_TEST_CASE(an_edit_told_its_place_finds_members_by_key) {
 
 namespace {
 
-/// How a random document is written.
-struct document_style {
-    std::string_view unit = "  ";
-    std::string_view eol = "\n";
-    bool trailing_commas = false;
-    bool comments = false;
-    bool bom = false;
-    bool leading_commas = false;  ///< "\n, " before members, not "," after
-    /// Strict JSON, which every edit must keep.
-    bool strict() const { return !trailing_commas && !comments && !bom; }
-};
-
-/// Random settings-like values, and JSONC texts of them in a random style.
-class random_documents {
-public:
-    explicit random_documents(unsigned seed) : rng_(seed) {}
-
-    bool chance(unsigned percent) {
-        return std::uniform_int_distribution<unsigned>(0, 99)(rng_) < percent;
-    }
-    std::size_t below(std::size_t n) {
-        return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
-    }
-
-    json::value value(int depth) {
-        if (depth > 0 && chance(35)) {
-            if (chance(50)) {
-                json::object object;
-                for (std::size_t i = below(4); i > 0; --i)
-                    object[key()] = value(depth - 1);
-                return object;
-            }
-            json::array array;
-            for (std::size_t i = below(4); i > 0; --i)
-                array.push_back(value(depth - 1));
-            return array;
-        }
-        switch (below(6)) {
-            case 0: return static_cast<std::int64_t>(below(200)) - 100;
-            case 1: return static_cast<double>(below(64)) / 8;  // 0.125, 2.5: short and exact
-            case 2: return json::string(strings_[below(std::size(strings_))]);
-            case 3: return chance(50);
-            case 4: return nullptr;
-            default: return json::string("v" + std::to_string(below(100)));
-        }
-    }
-
-    std::string key() { return "k" + std::to_string(below(8)) + (chance(10) ? " a/b" : ""); }
-
-    document_style style() {
-        document_style style;
-        style.unit = std::array<std::string_view, 3>{"  ", "    ", "\t"}[below(3)];
-        style.eol = chance(30) ? "\r\n" : "\n";
-        style.trailing_commas = chance(30);
-        style.comments = chance(60);
-        style.bom = chance(10);
-        style.leading_commas = !style.trailing_commas && chance(15);
-        return style;
-    }
-
-    std::string text(json::value const& v, document_style const& style) {
-        std::string out = style.bom ? "\xEF\xBB\xBF" : "";
-        if (style.comments) out.append("// settings").append(style.eol);
-        render(out, v, style, "");
-        out.append(style.eol);
-        return out;
-    }
-
-private:
-    void render(std::string& out, json::value const& v, document_style const& style,
-                std::string const& indent) {
-        auto const* object = v.if_object();
-        auto const* array = v.if_array();
-        if (object == nullptr && array == nullptr) {
-            out += json::serialize(v);
-            return;
-        }
-        std::size_t const size = object != nullptr ? object->size() : array->size();
-        out += object != nullptr ? '{' : '[';
-        if (size == 0) {
-            out += style.comments && chance(30) ? " /* empty */ " : "";
-        } else if (chance(20)) {
-            render_inline(out, v, style, indent);
-        } else {
-            auto const inner = indent + std::string(style.unit);
-            for (std::size_t i = 0; i < size; ++i) {
-                out += style.eol;
-                if (style.comments && chance(25))
-                    out.append(inner).append("// about it").append(style.eol);
-                if (!style.comments && chance(10)) out += style.eol;  // a blank line
-                out += i > 0 && style.leading_commas ? indent + ", " : inner;
-                if (style.comments && chance(10)) out += "/* before */ ";
-                render_member(out, v, i, style, inner);
-                if (!style.leading_commas && (i + 1 < size || style.trailing_commas)) out += ',';
-                if (style.comments && chance(25)) out += " // note";
-            }
-            out.append(style.eol).append(indent);
-        }
-        out += object != nullptr ? '}' : ']';
-    }
-
-    void render_inline(std::string& out, json::value const& v, document_style const& style,
-                       std::string const& indent) {
-        std::size_t const size = v.is_object() ? v.get_object().size() : v.get_array().size();
-        for (std::size_t i = 0; i < size; ++i) {
-            out += i > 0 ? ", " : "";
-            render_member(out, v, i, style, indent);
-        }
-        if (style.trailing_commas && chance(50)) out += ',';
-    }
-
-    void render_member(std::string& out, json::value const& v, std::size_t i,
-                       document_style const& style, std::string const& indent) {
-        if (auto const* object = v.if_object()) {
-            auto const& member = *(object->begin() + i);
-            out.append(json::serialize(json::value(member.key()))).append(": ");
-            render(out, member.value(), style, indent);
-        } else {
-            render(out, v.get_array()[i], style, indent);
-        }
-    }
-
-    std::mt19937 rng_;
-    static constexpr char const* strings_[] = {
-        "", "a b", "q\"uote", "caf\xc3\xa9", "//not a comment", "/*"};
-};
-
 /// A step along a path: an object member's index (its key's place) or an
 /// array index.
 using path = std::vector<std::size_t>;
@@ -589,32 +463,54 @@ void check_edit(std::string const& before, random_edit const& edit, std::string 
     }
 }
 
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(random_edits_of_random_documents) {
-    random_documents random(20261207);
-    for (int document = 0; document < 1000; ++document) {
-        auto const style = random.style();
+/// Random sequences of edits on random documents, each edit checked by
+/// check_edit and made three ways that must agree: edit_json_text (a
+/// diff), edit_json_text_at (told the path), and the store's way,
+/// edit_json_text_at with the top-level layout carried from the edit
+/// before. on_text sees every text, the first and each edit's.
+template <class OnText>
+void random_edit_sequences(unsigned seed, int documents, bool strict_only, OnText on_text) {
+    random_documents random(seed);
+    for (int document = 0; document < documents; ++document) {
+        auto style = random.style();
+        if (strict_only) style.trailing_commas = style.comments = style.bom = false;
         json::object start;
         for (std::size_t i = random.below(6); i > 0; --i)
             start[random.key()] = random.value(3);
         auto text = random.text(start, style);
+        on_text(text, style);
         json::value value = start;
+        std::optional<detail::jsonc_container> layout;
         for (int step = 0; step < 6; ++step) {
             auto const edit = make_edit(random, text, value);
             auto after = edit_json_text(text, edit.target, "f");
             BOOST_TEST_REQUIRE(after.has_value(), after.error().message());
             check_edit(text, edit, *after, style);
-            // Told where the change is, the editor writes the same bytes.
-            auto const at = edit_json_text_at(text, edit.target, edit.tokens,
-                                              edit.before ? &*edit.before : nullptr);
-            BOOST_TEST_REQUIRE(at == *after, edit.what << " at " << edit.tokens.size()
-                                                       << " tokens on\n"
-                                                       << text);
+            auto const* before = edit.before ? &*edit.before : nullptr;
+            auto const context = [&] {
+                return edit.what + " at " + std::to_string(edit.tokens.size()) + " tokens on\n" +
+                       text;
+            };
+            BOOST_TEST_REQUIRE(edit_json_text_at(text, edit.target, edit.tokens, before) == *after,
+                               context());
+            BOOST_TEST_REQUIRE(
+                detail::edit_json_text_at(text, edit.target, edit.tokens, before, layout) == *after,
+                "with the layout carried: " << context());
+            if (layout) {  // what it carried is what a scan of the new text finds
+                BOOST_TEST_REQUIRE((*layout == layout_at(*after, {})),
+                                   "carried layout wrong after " << context());
+            }
             text = std::move(*after);
+            on_text(text, style);
             value = parse_jsonc(text);  // in the text's key order, which erase does not keep
         }
     }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(random_edits_of_random_documents) {
+    random_edit_sequences(20261207, 1000, false, [](std::string const&, document_style const&) {});
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,11 +3,13 @@
 #ifndef PERSIST_JSON_EDIT_HPP
 #define PERSIST_JSON_EDIT_HPP
 
+#include <persist/detail/jsonc_layout.hpp>
 #include <persist/error.hpp>
 
 #include <boost/json/value.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -95,6 +97,21 @@ PERSIST_DECL std::string edit_json_text_at(std::string_view original,
                                            boost::json::value const& target,
                                            std::span<std::string const> path,
                                            boost::json::value const* before);
+
+namespace detail {
+
+/// edit_json_text_at for a caller that keeps, beside `original`, the
+/// layout of its top-level container: scanning it is what a change deep in
+/// a big file costs. `root_layout`, if set, is that layout (as
+/// jsonc_scanner::scan_container gives it); on return it is the layout in
+/// the text returned, or nullopt if the edit did not keep it.
+PERSIST_DECL std::string edit_json_text_at(std::string_view original,
+                                           boost::json::value const& target,
+                                           std::span<std::string const> path,
+                                           boost::json::value const* before,
+                                           std::optional<jsonc_container>& root_layout);
+
+}  // namespace detail
 
 }  // namespace persist
 

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstring>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -24,6 +26,8 @@ struct jsonc_member {
     std::size_t value_begin = 0;    ///< the value's first byte
     std::size_t value_end = 0;      ///< one past the value's last byte
     std::size_t comma = no_offset;  ///< the comma that follows it, if one does
+
+    friend bool operator==(jsonc_member const&, jsonc_member const&) = default;
 };
 
 /// An object or array: its brackets and its members in text order.
@@ -31,6 +35,8 @@ struct jsonc_container {
     std::size_t open = 0;   ///< offset of '{' or '['
     std::size_t close = 0;  ///< offset of '}' or ']'
     std::vector<jsonc_member> members;
+
+    friend bool operator==(jsonc_container const&, jsonc_container const&) = default;
 };
 
 /// Skips over JSONC text (whitespace, // and /* */ comments, strings,
@@ -242,6 +248,62 @@ private:
 
     std::string_view text_;
 };
+
+/// How many bytes a and b have in common from their first (or, with
+/// `from_end`, from their last), compared a block at a time by memcmp.
+inline std::size_t common_run(std::string_view a, std::string_view b, bool from_end) noexcept {
+    constexpr std::size_t block = 256;
+    auto const size = std::min(a.size(), b.size());
+    auto const at = [&](std::string_view s, std::size_t i, std::size_t n) {
+        return s.data() + (from_end ? s.size() - i - n : i);
+    };
+    std::size_t same = 0;
+    while (same + block <= size && std::memcmp(at(a, same, block), at(b, same, block), block) == 0)
+        same += block;
+    while (same < size && *at(a, same, 1) == *at(b, same, 1))
+        ++same;
+    return same;
+}
+
+/// c, the layout of a container in `before`, as it lies in `after`, when
+/// the two texts differ only inside the value of one of c's members (as an
+/// edit below that member leaves them); else nullopt, and the container
+/// has to be scanned again. Costs a comparison of the texts, and a scan of
+/// that one value in `after`.
+///
+/// Sound for any two texts: the bytes before the value and after it are
+/// the same in both, and the value's new bytes are one whole value, so a
+/// scan of `after` would find every other member where c, shifted, has it.
+inline std::optional<jsonc_container> carry_layout(jsonc_container c, std::string_view before,
+                                                   std::string_view after) {
+    auto const prefix = common_run(before, after, false);
+    if (prefix == before.size() && prefix == after.size()) return c;
+    auto const suffix = common_run(before.substr(prefix), after.substr(prefix), true);
+    auto const changed_end = before.size() - suffix;  // [prefix, changed_end) in before
+    auto const member = std::find_if(c.members.begin(), c.members.end(), [&](auto const& m) {
+        return m.value_begin <= prefix && changed_end <= m.value_end;
+    });
+    if (member == c.members.end()) return std::nullopt;
+    auto const shift = [&](std::size_t& at) {
+        if (at != no_offset) at = at - before.size() + after.size();  // modulo 2^N: exact
+    };
+    auto value_end = member->value_end;
+    shift(value_end);
+    if (value_end <= member->value_begin || value_end > after.size() ||
+        jsonc_scanner(after).skip_value(member->value_begin) != value_end) {
+        return std::nullopt;
+    }
+    member->value_end = value_end;
+    shift(member->comma);
+    for (auto m = member + 1; m != c.members.end(); ++m) {
+        shift(m->begin);
+        shift(m->value_begin);
+        shift(m->value_end);
+        shift(m->comma);
+    }
+    shift(c.close);
+    return c;
+}
 
 }  // namespace persist::detail
 

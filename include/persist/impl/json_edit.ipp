@@ -115,13 +115,22 @@ public:
 
     /// Records the edits of a change at path alone (see edit_json_text_at)
     /// to the value at begin, which parsed to what target is but at path.
+    /// With root_layout: the layout of the container at begin, if the
+    /// caller knows it.
     void edit_at(std::size_t begin, std::span<std::string const> path,
-                 boost::json::value const* before, boost::json::value const& target) {
+                 boost::json::value const* before, boost::json::value const& target,
+                 std::optional<jsonc_container> root_layout = std::nullopt) {
+        root_open_ = begin;
+        if (root_layout && root_layout->open == begin) root_ = std::move(root_layout);
         jsonc_member root;
         root.begin = root.value_begin = begin;
         root.value_end = path.empty() ? scan_.skip_value(begin) : no_offset;
         edit_along(root, path, before, target, scan_.line_indent(begin), true);
     }
+
+    /// The layout of the top-level container in the old text, if the
+    /// edit had it (given, or scanned because the change is inside it).
+    std::optional<jsonc_container>& root_layout() noexcept { return root_; }
 
     /// The old text with every recorded edit applied.
     std::string apply() {
@@ -147,6 +156,14 @@ public:
 
 private:
     // --- reading the old text ------------------------------------------------
+
+    /// The container whose bracket is at `open`: the top level's is
+    /// scanned once (or was given), any other is scanned into `scratch`.
+    jsonc_container const& container_at(std::size_t open, std::optional<jsonc_container>& scratch) {
+        if (open != root_open_) return scratch.emplace(scan_.scan_container(open));
+        if (!root_) root_ = scan_.scan_container(open);
+        return *root_;
+    }
 
     std::size_t count_colons() const {
         std::size_t count = 0;
@@ -327,7 +344,8 @@ private:
             replace(m.value_begin, scan_.skip_value(m.value_begin), std::move(text));
             return;
         }
-        auto const c = scan_.scan_container(m.value_begin);
+        std::optional<jsonc_container> scratch;
+        auto const& c = container_at(m.value_begin, scratch);
         auto const saved = style_;
         learn_style(c, object != nullptr, indent);
         placement const where{indent, multiline};
@@ -357,11 +375,12 @@ private:
     void edit_value(jsonc_member const& m, boost::json::value const& old,
                     boost::json::value const& target, std::string_view indent, bool multiline) {
         if (equal_values(old, target)) return;
+        std::optional<jsonc_container> scratch;
         if (old.is_object() && target.is_object()) {
-            edit_object(scan_.scan_container(m.value_begin), old.get_object(), target.get_object(),
+            edit_object(container_at(m.value_begin, scratch), old.get_object(), target.get_object(),
                         {indent, multiline});
         } else if (old.is_array() && target.is_array()) {
-            edit_array(scan_.scan_container(m.value_begin), old.get_array(), target.get_array(),
+            edit_array(container_at(m.value_begin, scratch), old.get_array(), target.get_array(),
                        {indent, multiline});
         } else {
             std::string text;
@@ -591,6 +610,8 @@ private:
 
     std::string_view text_;
     jsonc_scanner scan_;
+    std::size_t root_open_ = no_offset;
+    std::optional<jsonc_container> root_;
     edit_style style_;
     std::optional<std::string_view> default_unit_;
     std::vector<text_edit> edits_;
@@ -626,11 +647,24 @@ PERSIST_DECL std::string edit_json_text_at(std::string_view original,
                                            boost::json::value const& target,
                                            std::span<std::string const> path,
                                            boost::json::value const* before) {
+    std::optional<detail::jsonc_container> unknown;
+    return detail::edit_json_text_at(original, target, path, before, unknown);
+}
+
+PERSIST_DECL std::string detail::edit_json_text_at(std::string_view original,
+                                                   boost::json::value const& target,
+                                                   std::span<std::string const> path,
+                                                   boost::json::value const* before,
+                                                   std::optional<jsonc_container>& root_layout) {
     std::size_t const bom =
         original.starts_with(utf8_byte_order_mark) ? utf8_byte_order_mark.size() : 0;
-    detail::jsonc_editor editor(original);
-    editor.edit_at(detail::jsonc_scanner(original).skip_trivia(bom), path, before, target);
-    return editor.apply();
+    jsonc_editor editor(original);
+    editor.edit_at(jsonc_scanner(original).skip_trivia(bom), path, before, target,
+                   std::move(root_layout));
+    auto text = editor.apply();
+    auto& used = editor.root_layout();
+    root_layout = used ? carry_layout(std::move(*used), original, text) : std::nullopt;
+    return text;
 }
 
 }  // namespace persist

@@ -6,6 +6,7 @@
 
 #include <persist/atomic_file.hpp>
 #include <persist/default_file.hpp>
+#include <persist/detail/jsonc_layout.hpp>
 #include <persist/error.hpp>
 #include <persist/json_parser.hpp>
 #include <persist/sweep.hpp>
@@ -101,11 +102,14 @@ inline constexpr std::chrono::nanoseconds settings_racy_window = std::chrono::se
 ///
 /// Cost of a write: the cache keeps the bytes it last read or wrote with
 /// their parsed content. A write always reads the file, but parses it only
-/// when its bytes differ from those; then it scans only the containers on
-/// the path to its change (edit_json_text_at). So a program that writes its
-/// settings often pays for a read and a scan, not a parse: a set on a
-/// 64 KiB file costs little more than the replace itself (README,
-/// "Benchmark"). A get() after a write reads the file once, for the same
+/// when its bytes differ from those. The edit scans only the containers on
+/// the path to its change (edit_json_text_at), and the cache also keeps
+/// where the top-level members lie, carried from one write to the next
+/// while each changes the inside of one member; so a write scans the whole
+/// file only after a member was added or erased at the top. A program that
+/// writes its settings often pays for a read and a comparison, not a
+/// parse: a set on a 64 KiB file costs little more than the replace itself
+/// (README, "Benchmark"). A get() after a write reads the file once, for the same
 /// comparison, until the file is older than settings_racy_window.
 ///
 /// A file that does not parse, or whose top level is not an object, is
@@ -242,6 +246,9 @@ private:
         bool settled = true;
         /// Whether text passed check_unique_keys (checked by the first write).
         bool unique_keys = false;
+        /// Where text's members lie, once a write has scanned it: the next
+        /// write below a top-level member does not scan the file again.
+        std::optional<detail::jsonc_container> layout;
     };
     struct scope_cache {
         bool valid = false;

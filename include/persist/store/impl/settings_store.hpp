@@ -294,16 +294,18 @@ result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, std:
     }
     // An existing file is edited in place: only the changed member's bytes.
     if (edited && !path_tokens) return at_file(path_tokens.error(), scope);  // change() refused it
-    auto text = edited
-                    ? edit_json_text_at(file.text, root, *path_tokens, before ? &*before : nullptr)
-                    : format_json(root);
+    auto text = edited ? detail::edit_json_text_at(file.text, root, *path_tokens,
+                                                   before ? &*before : nullptr, file.layout)
+                       : format_json(root);
+    if (!edited) file.layout.reset();
     if (auto replaced = file_.replace(path, text); !replaced) return replaced.error();
     // The cache takes what was written, to be compared with what the next
     // read finds (it is not settled, being new).
     auto status = fs.stat(path);
     guard.lock();
     if (status) {
-        cached.file = {identity_of(*status), std::move(root), std::move(text), false, true};
+        cached.file = {identity_of(*status),  std::move(root), std::move(text), false, true,
+                       std::move(file.layout)};
         cached.valid = true;
     }
     merged_.reset();
