@@ -1,6 +1,7 @@
 #include <persist/json_edit.hpp>
 
 #include "support/random_jsonc.hpp"
+#include "support/temp_directory.hpp"
 
 #include <persist/detail/jsonc_layout.hpp>
 #include <persist/json_text.hpp>
@@ -11,6 +12,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <fstream>
 #include <optional>
 #include <random>
 #include <string>
@@ -507,10 +510,40 @@ void random_edit_sequences(unsigned seed, int documents, bool strict_only, OnTex
     }
 }
 
+bool has_program(char const* name) {
+    return std::system(("command -v " + std::string(name) + " >/dev/null 2>&1").c_str()) == 0;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(random_edits_of_random_documents) {
     random_edit_sequences(20261207, 1000, false, [](std::string const&, document_style const&) {});
+}
+
+// Each issue-16 promise to other readers: a document without comments stays
+// JSON that Python's json module and jq read, whatever was edited in it.
+BOOST_AUTO_TEST_CASE(edited_strict_documents_stay_json_for_python_and_jq,
+                     *boost::unit_test::precondition([](boost::unit_test::test_unit_id) {
+                         boost::test_tools::assertion_result found(has_program("python3") &&
+                                                                   has_program("jq"));
+                         if (!found) found.message() << "python3 or jq is not installed";
+                         return found;
+                     })) {
+    temp_directory dir;
+    std::vector<std::string> files;
+    random_edit_sequences(20261208, 60, true, [&](std::string const& text, document_style const&) {
+        files.push_back((dir / ("doc-" + std::to_string(files.size()) + ".json")).string());
+        std::ofstream(files.back(), std::ios::binary) << text;
+    });
+    std::string list;
+    for (auto const& file : files)
+        list += " '" + file + "'";
+    BOOST_TEST(
+        std::system(("python3 -c 'import json, sys\nfor f in sys.argv[1:]: json.load(open(f, "
+                     "encoding=\"utf-8\"))'" +
+                     list)
+                        .c_str()) == 0);
+    BOOST_TEST(std::system(("jq -e . " + list + " >/dev/null").c_str()) == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
