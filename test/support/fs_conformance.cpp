@@ -249,6 +249,64 @@ void locks_exclude_other_handles(session& s) {
     BOOST_TEST(outcome(s.fs.lock(s.at("missing/lock"))) == "ENOENT");
 }
 
+/// The text read_at(h, offset) returns in a buffer of `size` bytes, or
+/// "<ERRNO>".
+std::string read_at_text(session& s, any_fs::handle h, std::uint64_t offset, std::size_t size) {
+    std::string text(size, '\0');
+    auto got = s.fs.read_at(h, offset, std::as_writable_bytes(std::span(text)));
+    if (!got) return "<" + outcome(got.error()) + ">";
+    text.resize(*got);
+    return text;
+}
+
+void positioned_reads(session& s) {
+    s.make_file("f", "abcdef");
+    auto reader = s.fs.open_read(s.at("f"));
+    BOOST_TEST_REQUIRE(reader.has_value());
+    BOOST_TEST(read_at_text(s, *reader, 0, 3) == "abc");
+    BOOST_TEST(read_at_text(s, *reader, 2, 3) == "cde");
+    BOOST_TEST(read_at_text(s, *reader, 4, 10) == "ef");  // short only at the end
+    BOOST_TEST(read_at_text(s, *reader, 6, 4) == "");
+    BOOST_TEST(read_at_text(s, *reader, 1000, 4) == "");
+    BOOST_TEST(read_at_text(s, *reader, 0, 0) == "");
+    // read_at leaves the handle's offset alone; read leaves read_at's alone.
+    std::array<std::byte, 2> buffer{};
+    BOOST_TEST(*s.fs.read(*reader, buffer) == 2u);
+    BOOST_TEST(read_at_text(s, *reader, 0, 1) == "a");
+    BOOST_TEST(*s.fs.read(*reader, buffer) == 2u);
+    BOOST_TEST((buffer == std::array{std::byte{'c'}, std::byte{'d'}}));
+
+    // It sees what another handle appends after the open.
+    auto appender = s.fs.open_append(s.at("f"), 0644);
+    BOOST_TEST_REQUIRE(appender.has_value());
+    BOOST_TEST(outcome(s.fs.write(*appender, bytes_of("gh"))) == "OK");
+    BOOST_TEST(read_at_text(s, *reader, 5, 10) == "fgh");
+    // A handle not open for reading fails as read does.
+    BOOST_TEST(read_at_text(s, *appender, 0, 4) == "<EBADF>");
+    (void)s.fs.close(*appender);
+    (void)s.fs.close(*reader);
+    auto writer = s.fs.create_exclusive(s.at("w"), 0644);
+    BOOST_TEST_REQUIRE(writer.has_value());
+    BOOST_TEST(read_at_text(s, *writer, 0, 4) == "<EBADF>");
+    (void)s.fs.close(*writer);
+    // And on a closed handle, as read does (EBADF, unless the number was reused).
+    BOOST_TEST(read_at_text(s, *writer, 0, 4) == "<" + outcome(s.fs.read(*writer, buffer)) + ">");
+
+    s.make_dir("d");
+    auto directory = s.fs.open_read(s.at("d"));
+    BOOST_TEST_REQUIRE(directory.has_value());
+    BOOST_TEST(read_at_text(s, *directory, 0, 4) == "<EISDIR>");
+    (void)s.fs.close(*directory);
+
+    std::string big(3 << 20, 'b');
+    big[(3 << 20) - 1] = 'e';
+    s.make_file("big", big);
+    auto whole = s.fs.open_read(s.at("big"));
+    BOOST_TEST_REQUIRE(whole.has_value());
+    BOOST_TEST((read_at_text(s, *whole, 1, big.size()) == big.substr(1)));
+    (void)s.fs.close(*whole);
+}
+
 }  // namespace conformance
 
 void run_fs_conformance(conformance_target const& target) {
@@ -263,6 +321,7 @@ void run_fs_conformance(conformance_target const& target) {
         {"create_exclusive_errors", create_exclusive_errors},
         {"modes_and_owner", modes_and_owner},
         {"handle_access", handle_access},
+        {"positioned_reads", positioned_reads},
         {"open_append_semantics", open_append_semantics},
         {"open_read_and_stat", open_read_and_stat},
         {"hard_links", hard_links},

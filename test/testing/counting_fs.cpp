@@ -7,6 +7,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <array>
+#include <string>
+
 namespace persist::test {
 
 BOOST_AUTO_TEST_SUITE(counting_fs_decorator)
@@ -34,6 +37,29 @@ BOOST_AUTO_TEST_CASE(records_every_call_in_order) {
     copy.reset();
     BOOST_TEST(fs.calls().empty());
     BOOST_TEST(fs.count(fs_op::close) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(counts_the_bytes_reads_return) {
+    memory_fs disk;
+    counting_fs<memory_fs> fs(disk);
+    auto h = fs.create_exclusive("/f", 0644);
+    BOOST_TEST_REQUIRE(h.has_value());
+    std::string const text = "abcdefgh";
+    BOOST_TEST_REQUIRE(fs.write(*h, std::as_bytes(std::span(text.data(), text.size()))));
+    (void)fs.close(*h);
+    auto r = fs.open_read("/f");
+    BOOST_TEST_REQUIRE(r.has_value());
+    std::array<std::byte, 5> buffer{};
+    BOOST_TEST(*fs.read(*r, buffer) == 5u);
+    BOOST_TEST(*fs.read_at(*r, 6, buffer) == 2u);
+    BOOST_TEST(*fs.read(*r, buffer) == 3u);
+    BOOST_TEST(!fs.read_at(*h, 0, buffer));  // closed: fails, counts nothing
+    BOOST_TEST(fs.bytes_read() == 10u);
+    BOOST_TEST(fs.count(fs_op::read) == 2u);
+    BOOST_TEST(fs.count(fs_op::read_at) == 2u);
+    (void)fs.close(*r);
+    fs.reset();
+    BOOST_TEST(fs.bytes_read() == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

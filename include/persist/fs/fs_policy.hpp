@@ -80,6 +80,8 @@ enum class name_owner {
     X(open_append, open_append, handle, (path const& p, mode_t mode, name_owner o), (p, mode, o))\
     X(write, write, void, (handle h, std::span<std::byte const> bytes), (h, bytes))              \
     X(read, read, std::size_t, (handle h, std::span<std::byte> buffer), (h, buffer))             \
+    X(read_at, read_at, std::size_t,                                                             \
+      (handle h, std::uint64_t offset, std::span<std::byte> buffer), (h, offset, buffer))        \
     X(truncate, truncate, void, (handle h, std::uint64_t size), (h, size))                       \
     X(sync_data, sync_data, void, (handle h), (h))                                               \
     X(sync_full, sync_full, void, (handle h), (h))                                               \
@@ -201,7 +203,13 @@ PERSIST_FS_SHORT_CALLS(PERSIST_FS_SHORT_CALL_CONCEPT)
 ///     An operation that fails changes nothing observable, except write,
 ///     which may have written a prefix.
 ///  4. write(h, bytes) writes all bytes or fails: short writes and EINTR are
-///     retried inside, never surfaced.
+///     retried inside, never surfaced. read(h, buffer) reads from h's
+///     offset and advances it. read_at(h, offset, buffer) reads from the
+///     given offset and leaves h's offset alone (pread(2)); it returns
+///     fewer bytes than asked only at the end of the file (0 at or past
+///     it): short reads and EINTR are retried inside. Both fail as read(2)
+///     does, with EBADF on a handle not open for reading and EISDIR on a
+///     directory, and both see the file's current content, whoever wrote it.
 ///  5. sync_data(h) makes h's content durable (fdatasync); sync_full(h) also
 ///     its metadata (fsync, or F_FULLFSYNC on macOS). Neither makes the
 ///     file's directory entry durable: only sync_directory(dir) does that.

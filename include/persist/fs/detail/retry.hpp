@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 
 namespace persist::detail {
@@ -44,6 +45,27 @@ io_result<void> write_all(RawWrite raw_write, std::span<std::byte const> bytes) 
         bytes = bytes.subspan(static_cast<std::size_t>(n));
     }
     return {};
+}
+
+/// Fills `buffer` through raw_read, which behaves like pread(2) at the
+/// offset it is given: it returns how many bytes it read (0 at the end of
+/// the file), or -1 with errno set. Interrupted calls are retried and short
+/// reads continued from where they stopped, so fewer bytes than asked come
+/// back only at the end of the file.
+///
+/// Errors: the errno of the first call that failed with anything but EINTR;
+/// the bytes read before it are then not reported.
+template <class RawRead>
+io_result<std::size_t> read_all_at(RawRead raw_read, std::uint64_t offset,
+                                   std::span<std::byte> buffer) {
+    std::size_t done = 0;
+    while (done < buffer.size()) {
+        auto const n = retry_eintr([&] { return raw_read(offset + done, buffer.subspan(done)); });
+        if (n == -1) return errno_code(errno);
+        if (n == 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    return done;
 }
 
 }  // namespace persist::detail

@@ -128,6 +128,15 @@ PERSIST_DECL io_result<std::size_t> posix_fs::read(handle h, std::span<std::byte
     return static_cast<std::size_t>(n);
 }
 
+PERSIST_DECL io_result<std::size_t> posix_fs::read_at(handle h, std::uint64_t offset,
+                                                      std::span<std::byte> buffer) {
+    return detail::read_all_at(
+        [&](std::uint64_t at, std::span<std::byte> rest) {
+            return ::pread(h.fd, rest.data(), rest.size(), static_cast<off_t>(at));
+        },
+        offset, buffer);
+}
+
 PERSIST_DECL io_result<void> posix_fs::truncate(handle h, std::uint64_t size) {
     return detail::void_or_errno(
         detail::retry_eintr([&] { return ::ftruncate(h.fd, static_cast<off_t>(size)); }));

@@ -146,20 +146,38 @@ PERSIST_DECL io_result<void> memory_fs::write(handle h, std::span<std::byte cons
     return {};
 }
 
-PERSIST_DECL io_result<std::size_t> memory_fs::read(handle h, std::span<std::byte> buffer) {
-    std::lock_guard const lock(state_->mutex);
-    auto& s = *state_;
+namespace detail::memfs {
+
+/// read(2) when `at` is empty (from the handle's offset, which advances),
+/// else pread(2) at *at. REQUIRES: the caller holds s.mutex.
+inline io_result<std::size_t> read_file(state& s, memory_fs::handle h,
+                                        std::optional<std::uint64_t> at,
+                                        std::span<std::byte> buffer) {
     auto* file = s.file_of(h);
     if (file == nullptr || !file->readable) return error_of(EBADF);
     auto const& n = s.live.at(file->inode);
     if (n.kind == file_kind::directory) return error_of(EISDIR);
-    if (file->offset >= n.data.size()) return std::size_t{0};
-    auto const count = std::min<std::size_t>(
-        buffer.size(), n.data.size() - static_cast<std::size_t>(file->offset));
-    auto const from = n.data.begin() + static_cast<std::ptrdiff_t>(file->offset);
+    auto const offset = at.value_or(file->offset);
+    if (offset >= n.data.size()) return std::size_t{0};
+    auto const count =
+        std::min<std::size_t>(buffer.size(), n.data.size() - static_cast<std::size_t>(offset));
+    auto const from = n.data.begin() + static_cast<std::ptrdiff_t>(offset);
     std::copy(from, from + static_cast<std::ptrdiff_t>(count), buffer.begin());
-    file->offset += count;
+    if (!at) file->offset += count;
     return count;
+}
+
+}  // namespace detail::memfs
+
+PERSIST_DECL io_result<std::size_t> memory_fs::read(handle h, std::span<std::byte> buffer) {
+    std::lock_guard const lock(state_->mutex);
+    return detail::memfs::read_file(*state_, h, std::nullopt, buffer);
+}
+
+PERSIST_DECL io_result<std::size_t> memory_fs::read_at(handle h, std::uint64_t offset,
+                                                       std::span<std::byte> buffer) {
+    std::lock_guard const lock(state_->mutex);
+    return detail::memfs::read_file(*state_, h, offset, buffer);
 }
 
 PERSIST_DECL io_result<void> memory_fs::truncate(handle h, std::uint64_t size) {
