@@ -7,7 +7,6 @@
 #include <persist/store/jsonl_log.hpp>
 #include <persist/sweep.hpp>
 
-
 #include <iostream>
 
 namespace persist::cli {
@@ -58,7 +57,9 @@ int append_command(std::span<char const* const> words) {
     std::filesystem::path const log = args.expect(1, "LOG")[0];
     auto const records = parse_input_records();  // all lines checked before anything is written
     return with_tier(args, [&]<class Durability>() {
-        auto opened = log_type<Durability>::open(log);
+        jsonl_log_options options;
+        options.check = jsonl_open_check::full;  // every corrupt line is told below
+        auto opened = log_type<Durability>::open(log, options);
         if (!opened) return report(opened.error());
         report_recovery(log, opened->recovery(), std::cerr);
         if (records.empty()) return int(exit_success);
@@ -108,7 +109,8 @@ int repair_command(std::span<char const* const> words) {
     std::filesystem::path const log = args.expect(1, "LOG")[0];
     return with_tier(args, [&]<class Durability>() {
         jsonl_log_options options;
-        options.stale_temps.enabled = false;  // swept below, where each removal is reported
+        options.check = jsonl_open_check::full;  // a repair reports every corrupt line
+        options.stale_temps.enabled = false;     // swept below, where each removal is reported
         auto opened = log_type<Durability>::open(log, options);
         if (!opened) return report(opened.error());
         auto const& r = opened->recovery();

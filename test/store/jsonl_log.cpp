@@ -264,6 +264,48 @@ BOOST_AUTO_TEST_CASE(open_reports_what_recovery_did) {
     BOOST_TEST(reader.bad_line_count() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(open_checks_the_tail_and_a_full_open_every_line) {
+    temp_directory dir;
+    auto const path = dir / "log.jsonl";
+    std::string lines = "{\"a\":1}\n{oops}\n";
+    while (lines.size() < 10'000'000)
+        lines += "{\"kind\":\"filler\",\"id\":12345}\n";
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << lines << "{\"a\":2,\"torn";
+    }
+    BOOST_TEST((jsonl_log_options{}.check == jsonl_open_check::tail));
+    counting_fs<> fs;
+    using counted_log = log_on<no_sync, counting_fs<>>;
+    atomic_file<counting_fs<>, no_sync, sibling_temp> af(fs);
+    {
+        auto log = counted_log::open(path, {}, af).value();
+        // The torn tail is handled; the corrupt second line is not seen.
+        BOOST_TEST(log.recovery().torn_bytes == 12u);
+        BOOST_TEST(log.recovery().corrupt_line_count == 0u);
+        BOOST_TEST(log.recovery().checked_offset > 0u);
+        // Reading O(tail) bytes: the last block, the byte before, its lines.
+        BOOST_TEST(fs.bytes_read() <= 2 * jsonl_tail_block + 1);
+        BOOST_TEST(fs.count(fs_op::read) == 0u);
+        // Readers still find it, with its number.
+        auto all = log.read_all();
+        BOOST_TEST_REQUIRE(!all);
+        BOOST_TEST(all.error().detail().starts_with("line 2, byte offset 8: "));
+    }
+    jsonl_log_options full;
+    full.check = jsonl_open_check::full;
+    fs.reset();
+    auto log = counted_log::open(path, full, af).value();
+    BOOST_TEST(fs.bytes_read() == lines.size());
+    BOOST_TEST(log.recovery().checked_offset == 0u);
+    BOOST_TEST_REQUIRE(log.recovery().corrupt_line_count == 1u);
+    BOOST_TEST(log.recovery().corrupt_lines[0].detail.starts_with("line 2, byte offset 8: "));
+    full.corruption = jsonl_corruption::fail;
+    auto refused = counted_log::open(path, full, af);
+    BOOST_TEST_REQUIRE(!refused);
+    BOOST_TEST(refused.error().detail().starts_with("line 2, byte offset 8: "));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(jsonl_log_reading)

@@ -49,6 +49,16 @@ std::string read_file(std::filesystem::path const& p) {
     return all.str();
 }
 
+jsonl_open_check const both_checks[] = {jsonl_open_check::full, jsonl_open_check::tail};
+
+/// Short valid records, more than a tail block of them.
+std::string const long_log = [] {
+    std::string text;
+    for (int id = 0; text.size() < 2 * jsonl_tail_block; ++id)
+        text += "{\"id\":" + std::to_string(id) + ",\"text\":\"a short record\"}\n";
+    return text;
+}();
+
 /// The quarantine files next to log, sorted.
 std::vector<std::string> torn_files(std::filesystem::path const& log) {
     auto names = entries_of(posix_fs{}, log.parent_path());
@@ -60,9 +70,11 @@ std::vector<std::string> torn_files(std::filesystem::path const& log) {
 
 /// Runs recovery on `content` and checks it against the rule: the bytes after
 /// the last '\n' are quarantined unless they parse, in which case they get a
-/// newline; everything up to the last '\n' is kept as it was.
-void check_recovery_of(std::string const& content, std::string const& label) {
-    BOOST_TEST_CONTEXT(label) {
+/// newline; everything up to the last '\n' is kept as it was. Under either
+/// check: the rule looks only at the end.
+void check_recovery_of(std::string const& content, std::string const& label,
+                       jsonl_open_check check = jsonl_open_check::full) {
+    BOOST_TEST_CONTEXT(label << (check == jsonl_open_check::tail ? ", tail check" : "")) {
         temp_directory dir;
         auto const log = dir / "session.jsonl";
         write_file(log, content);
@@ -72,7 +84,7 @@ void check_recovery_of(std::string const& content, std::string const& label) {
         boost::system::error_code parse_error;
         bool const tail_is_record = !tail.empty() && (json::parse(tail, parse_error), !parse_error);
 
-        auto report = recover_jsonl(quick_file{}, log).value();
+        auto report = recover_jsonl(quick_file{}, log, jsonl_corruption::report, check).value();
         BOOST_TEST(report.corrupt_line_count == 0u);
         if (tail.empty()) {
             BOOST_TEST(report.clean());
@@ -93,7 +105,7 @@ void check_recovery_of(std::string const& content, std::string const& label) {
         }
         // Idempotent: a second recovery finds nothing to do.
         auto const after = read_file(log);
-        auto again = recover_jsonl(quick_file{}, log).value();
+        auto again = recover_jsonl(quick_file{}, log, jsonl_corruption::report, check).value();
         BOOST_TEST(again.clean());
         BOOST_TEST(read_file(log) == after);
         BOOST_TEST(torn_files(log).size() == (tail.empty() || tail_is_record ? 0u : 1u));
@@ -107,7 +119,7 @@ void check_recovery_of(std::string const& content, std::string const& label) {
         std::size_t records = 0;
         while (auto record = reader.next().value())
             ++records;
-        BOOST_TEST(records == again.records + 1);
+        if (again.checked_offset == 0) BOOST_TEST(records == again.records + 1);
         BOOST_TEST(reader.bad_line_count() == 0u);
     }
 }
@@ -120,8 +132,13 @@ BOOST_AUTO_TEST_CASE(torn_tails_of_every_length_are_quarantined_byte_for_byte) {
     // Every prefix of a valid log: cuts inside keys, numbers, multi-byte
     // UTF-8 sequences, and right before or after each '\n'.
     for (std::size_t length = 0; length <= valid_log.size(); ++length) {
-        check_recovery_of(valid_log.substr(0, length),
-                          "prefix of " + std::to_string(length) + " bytes");
+        auto const label = "prefix of " + std::to_string(length) + " bytes";
+        for (auto const check : both_checks) {
+            check_recovery_of(valid_log.substr(0, length), label, check);
+            // Past the tail block, so that a tail check reads only the end.
+            check_recovery_of(long_log + valid_log.substr(0, length), "a long log, then a " + label,
+                              check);
+        }
     }
 }
 
@@ -142,6 +159,8 @@ BOOST_AUTO_TEST_CASE(nul_and_garbage_tails_are_quarantined) {
             while (c == '\n');
         }
         check_recovery_of(valid_log + garbage, "garbage round " + std::to_string(round));
+        check_recovery_of(long_log + garbage, "garbage round " + std::to_string(round),
+                          jsonl_open_check::tail);
     }
 }
 
@@ -164,6 +183,142 @@ BOOST_AUTO_TEST_CASE(corruption_in_the_middle_is_reported_and_kept) {
     // Only the torn tail went; the corrupt lines are still there.
     BOOST_TEST(report.torn_bytes == 5u);
     BOOST_TEST(read_file(log) == content.substr(0, content.size() - 5));
+}
+
+BOOST_AUTO_TEST_CASE(a_tail_check_finds_only_the_corrupt_lines_at_the_end) {
+    temp_directory dir;
+    auto const log = dir / "log.jsonl";
+    std::string const content = "{oops}\n"s + long_log + "{bad}\n{\"a\":";
+    auto const bad_offset = 7 + long_log.size();
+    write_file(log, content);
+    auto tail =
+        recover_jsonl(quick_file{}, log, jsonl_corruption::report, jsonl_open_check::tail).value();
+    BOOST_TEST(tail.checked_offset > 0u);
+    BOOST_TEST(tail.checked_offset + jsonl_tail_block >= content.size());
+    BOOST_TEST(tail.corrupt_line_count == 1u);  // not the first line
+    BOOST_TEST_REQUIRE(tail.corrupt_lines.size() == 1u);
+    BOOST_TEST(tail.corrupt_lines[0].line == 0u);  // its number is not known
+    BOOST_TEST(tail.corrupt_lines[0].offset == bad_offset);
+    BOOST_TEST(tail.corrupt_lines[0].detail.starts_with("byte offset " +
+                                                        std::to_string(bad_offset) + ": "));
+    BOOST_TEST(tail.torn_bytes == 5u);
+    BOOST_TEST(tail.size == content.size() - 5);
+
+    write_file(log, content);
+    auto full =
+        recover_jsonl(quick_file{}, log, jsonl_corruption::report, jsonl_open_check::full).value();
+    BOOST_TEST(full.checked_offset == 0u);
+    BOOST_TEST(full.corrupt_line_count == 2u);
+    BOOST_TEST_REQUIRE(full.corrupt_lines.size() == 2u);
+    BOOST_TEST(full.corrupt_lines[0].detail.starts_with("line 1, byte offset 0: "));
+    BOOST_TEST(full.corrupt_lines[1].offset == bad_offset);
+    BOOST_TEST(full.records > tail.records);
+    BOOST_TEST(full.torn_bytes == tail.torn_bytes);
+    BOOST_TEST(full.size == tail.size);
+}
+
+BOOST_AUTO_TEST_CASE(fail_mode_fails_on_the_lines_its_check_looks_at) {
+    temp_directory dir;
+    auto const log = dir / "log.jsonl";
+    std::string const middle = "{oops}\n"s + long_log + "{\"a\":";
+    write_file(log, middle);
+    auto tail = recover_jsonl(quick_file{}, log, jsonl_corruption::fail, jsonl_open_check::tail);
+    BOOST_TEST_REQUIRE(tail.has_value());  // the corrupt line is before the tail
+    BOOST_TEST(tail->torn_bytes == 5u);
+    write_file(log, middle);
+    auto full = recover_jsonl(quick_file{}, log, jsonl_corruption::fail, jsonl_open_check::full);
+    BOOST_TEST_REQUIRE(!full);
+    BOOST_TEST(full.error().detail().starts_with("line 1, byte offset 0: "));
+    BOOST_TEST(read_file(log) == middle);
+
+    std::string const at_the_end = long_log + "{oops}\n{\"a\":";
+    write_file(log, at_the_end);
+    auto refused = recover_jsonl(quick_file{}, log, jsonl_corruption::fail, jsonl_open_check::tail);
+    BOOST_TEST_REQUIRE(!refused);
+    BOOST_TEST((refused.error().stage() == stage::parse));
+    BOOST_TEST(refused.error().detail().starts_with("byte offset " +
+                                                    std::to_string(long_log.size()) + ": "));
+    BOOST_TEST(read_file(log) == at_the_end);
+    BOOST_TEST(torn_files(log).size() == 1u);  // the first recovery's only
+}
+
+BOOST_AUTO_TEST_CASE(a_last_line_longer_than_the_block_is_read_whole) {
+    std::string const big_record =
+        "{\"big\":\"" + std::string(3 * jsonl_tail_block, 'b') + "\",\"end\":1}";
+    for (auto const check : both_checks) {
+        check_recovery_of(long_log + big_record, "a long record without its newline", check);
+        check_recovery_of(long_log + big_record.substr(0, big_record.size() - 1),
+                          "a long torn record", check);
+        check_recovery_of(long_log + big_record + "\n", "a long last record", check);
+        // One line, no newline: nothing before it to find.
+        check_recovery_of(big_record, "only a long record without its newline", check);
+        check_recovery_of(big_record.substr(0, big_record.size() - 1), "only a long torn record",
+                          check);
+        check_recovery_of("{\"a\":1}", "only a record without its newline", check);
+        check_recovery_of("{\"a\":", "only a torn record", check);
+    }
+    temp_directory dir;
+    auto const log = dir / "log.jsonl";
+    write_file(log, long_log + big_record + "\n");
+    auto report =
+        recover_jsonl(quick_file{}, log, jsonl_corruption::report, jsonl_open_check::tail).value();
+    BOOST_TEST(report.checked_offset == long_log.size());  // the last line, and only it
+    BOOST_TEST(report.records == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_log_is_checked_whole) {
+    temp_directory dir;
+    auto const log = dir / "log.jsonl";
+    write_file(log, "");
+    for (auto const check : both_checks) {
+        auto report = recover_jsonl(quick_file{}, log, jsonl_corruption::report, check).value();
+        BOOST_TEST(report.clean());
+        BOOST_TEST(report.checked_offset == 0u);
+        BOOST_TEST(report.size == 0u);
+        BOOST_TEST(read_file(log).empty());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_tail_check_begins_at_a_line_start_near_the_block_boundary) {
+    // The last line is block - 1, block or block + 1 bytes long with its
+    // '\n': the block begins just after a '\n', on one, or inside the line.
+    for (std::size_t length : {jsonl_tail_block - 1, jsonl_tail_block, jsonl_tail_block + 1}) {
+        BOOST_TEST_CONTEXT("a last line of " << length << " bytes") {
+            std::string const line = "{\"pad\":\"" + std::string(length - 11, 'p') + "\"}\n";
+            BOOST_TEST_REQUIRE(line.size() == length);
+            temp_directory dir;
+            auto const log = dir / "log.jsonl";
+            write_file(log, long_log + line);
+            auto report =
+                recover_jsonl(quick_file{}, log, jsonl_corruption::report, jsonl_open_check::tail)
+                    .value();
+            BOOST_TEST(report.checked_offset == long_log.size());
+            BOOST_TEST(report.records == 1u);
+            BOOST_TEST(report.clean());
+            BOOST_TEST(report.size == long_log.size() + length);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_tail_check_reads_the_end_only) {
+    temp_directory dir;
+    auto const log = dir / "log.jsonl";
+    std::string content;
+    while (content.size() < 10'000'000)
+        content += long_log;
+    write_file(log, content + "{\"torn");
+    counting_fs<> fs;
+    atomic_file<counting_fs<>, no_sync, sibling_temp> af(fs);
+    auto tail = recover_jsonl(af, log, jsonl_corruption::report, jsonl_open_check::tail).value();
+    BOOST_TEST(tail.torn_bytes == 6u);
+    BOOST_TEST(read_file(log) == content);
+    // The last block and the byte before it, then the lines in it again.
+    BOOST_TEST(fs.bytes_read() <= 2 * jsonl_tail_block + 1);
+    BOOST_TEST(fs.count(fs_op::read) == 0u);
+    fs.reset();
+    auto full = recover_jsonl(af, log, jsonl_corruption::report, jsonl_open_check::full).value();
+    BOOST_TEST(fs.bytes_read() == content.size());
+    BOOST_TEST(full.records > tail.records);
 }
 
 BOOST_AUTO_TEST_CASE(fail_mode_refuses_a_corrupt_log_and_changes_nothing) {

@@ -28,6 +28,12 @@ public:
         return fs_->close(handle_);
     }
 
+    /// Gives the handle up without closing it. REQUIRES: still open.
+    typename Fs::handle release() noexcept {
+        open_ = false;
+        return handle_;
+    }
+
     /// Closes the handle if it is still open, ignoring the error.
     void reset() noexcept {
         if (open_) (void)close();

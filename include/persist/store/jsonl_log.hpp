@@ -36,7 +36,10 @@ enum class append_mode {
 
 struct jsonl_log_options {
     append_mode mode = append_mode::append;
-    /// What opening does about malformed lines in the middle of the log.
+    /// How much of the log opening checks: its end (the default, O(tail)),
+    /// or every line (jsonl_open_check::full, O(log size)).
+    jsonl_open_check check = jsonl_open_check::tail;
+    /// What opening does about malformed lines among those it checks.
     jsonl_corruption corruption = jsonl_corruption::report;
     /// Opening removes the stale temps that compactions and rewrites of
     /// killed processes left (see sweep_stale_temps_for).
@@ -71,10 +74,18 @@ struct jsonl_compact_report {
 ///
 /// Opening recovers the log (see recover_jsonl): a torn final line is moved
 /// to `<log>.torn-<UTC timestamp>` and cut off, a final record without '\n'
-/// gets one, corrupt lines in the middle are reported in recovery(). The
-/// lock that recovery holds is the one every append holds around its
-/// write, so recovery never mistakes a cooperating process's in-flight
-/// append for a torn tail.
+/// gets one, and corrupt lines among those checked are reported in
+/// recovery(). By default opening checks only the end of the log
+/// (jsonl_open_check::tail): the lines that begin in its last 64 KiB, or
+/// the last line alone if it is longer, so an open takes the same time for
+/// a log of any size. The torn-tail repair needs no more: it is the same as
+/// a full check's. A corrupt line before those is not reported by such an
+/// open; every reader, read_all() and compact() find it, with its line
+/// number, and so does an open with check = jsonl_open_check::full, which
+/// reads and parses every line (`persist repair` does). The lock that
+/// recovery holds is the one every append holds around its write, so
+/// recovery never mistakes a cooperating process's in-flight append for a
+/// torn tail.
 ///
 /// Durability after a power cut, once append() returned OK: full_sync: the
 /// records are durable (and the log's name, synced when the log was
@@ -118,14 +129,15 @@ public:
 
     /// Opens the log at path, creating it (mode 0600, and its missing
     /// parent directories if af's create_parents option is set) if it does
-    /// not exist, and recovers it (recover_jsonl): the report is in
-    /// recovery(). The whole log is read and parsed once, under the lock.
+    /// not exist, and recovers it (recover_jsonl) under the lock: the report
+    /// is in recovery(). options.check says what is read and parsed: the
+    /// end of the log (tail, the default) or all of it (full).
     ///
     /// Errors: stage::validate (invalid path; EISDIR); stage::create_directory;
     /// stage::lock; stage::append (the log cannot be opened for appending);
     /// stage::sync_directory (a new log's name could not be synced); and
-    /// recover_jsonl's: stage::read, stage::parse (corrupt line, with
-    /// corruption = fail), stage::recover. On error nothing is left open.
+    /// recover_jsonl's: stage::read, stage::parse (a checked line is corrupt,
+    /// with corruption = fail), stage::recover. On error nothing is left open.
     [[nodiscard]] static result<basic_jsonl_log> open(std::filesystem::path path,
                                                       jsonl_log_options options = {},
                                                       AtomicFile af = AtomicFile());

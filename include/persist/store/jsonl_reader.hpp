@@ -24,7 +24,7 @@ namespace persist {
 /// One record of a JSON Lines file.
 struct jsonl_record {
     boost::json::value value;
-    std::uint64_t line = 0;    ///< 1-based line number
+    std::uint64_t line = 0;    ///< 1-based line number; 0: unknown (see start_offset)
     std::uint64_t offset = 0;  ///< byte offset of the line's first byte
 };
 
@@ -39,12 +39,12 @@ struct jsonl_typed_record {
 /// A line that is not a record: it does not parse as one JSON value (an
 /// empty line included), or, for next_as<T>, it does not convert to T.
 struct jsonl_bad_line {
-    std::uint64_t line = 0;
+    std::uint64_t line = 0;    ///< 1-based line number; 0: unknown (see start_offset)
     std::uint64_t offset = 0;  ///< byte offset of the line's first byte
     std::uint64_t length = 0;  ///< bytes, without the '\n'
     bool terminated = true;    ///< false: the final line, without '\n' (torn)
     std::error_code reason;    ///< errc::corrupt_data, or errc::type_mismatch
-    std::string detail;        ///< "line N, byte offset B: <why>"
+    std::string detail;        ///< "line N, byte offset B: <why>" ("byte offset B: <why>")
 
     friend bool operator==(jsonl_bad_line const&, jsonl_bad_line const&) = default;
 };
@@ -66,8 +66,14 @@ struct jsonl_read_options {
     jsonl_read_mode mode = jsonl_read_mode::strict;
     /// Bytes read per call. Memory use is this plus the largest record.
     std::size_t chunk_size = 64 * 1024;
-    /// Read only the first byte_limit bytes (a snapshot of a growing file).
+    /// Read only the bytes before this offset (a snapshot of a growing file).
     std::uint64_t byte_limit = std::numeric_limits<std::uint64_t>::max();
+    /// Where reading begins, as a byte offset that starts a line (0, or one
+    /// past a '\n'). From a non-zero offset the file is read with read_at,
+    /// not from the handle's own offset, and the numbers of the lines are
+    /// unknown: records and bad lines have line 0, and details name only
+    /// the byte offset ("byte offset B: <why>"). Offsets stay the file's.
+    std::uint64_t start_offset = 0;
     /// Lenient mode keeps the first this-many bad lines; all are counted.
     std::size_t max_bad_lines_kept = 1000;
     /// Keep the raw bytes of the current line: raw_line() returns those of
@@ -102,8 +108,9 @@ public:
     [[nodiscard]] static result<jsonl_reader> open(Fs fs, std::filesystem::path path,
                                                    jsonl_read_options options = {});
 
-    /// Takes ownership of `file`, an open readable handle positioned at the
-    /// start of the data; path is used in errors.
+    /// Takes ownership of `file`, an open readable handle, positioned at the
+    /// start of the data unless options.start_offset is set; path is used in
+    /// errors.
     jsonl_reader(Fs fs, typename Fs::handle file, std::filesystem::path path,
                  jsonl_read_options options);
     jsonl_reader(jsonl_reader&&) noexcept = default;

@@ -130,7 +130,8 @@ result<basic_jsonl_log<AtomicFile>> basic_jsonl_log<AtomicFile>::open(std::files
     bool created = false;
     auto file = open_file_at(fs, s->path, *s->af.options().new_file_mode, s->owner(), created);
     if (!file) return file.error();
-    auto report = detail::recover_locked(s->af, s->path, (*file)->handle.get(), options.corruption);
+    auto report = detail::recover_locked(s->af, s->path, (*file)->handle.get(), options.corruption,
+                                         options.check);
     if (!report) return report.error();
     s->report = std::move(*report);
     s->report.created = created;

@@ -18,7 +18,8 @@ struct jsonl_reader<Fs>::state {
           path(std::move(p)),
           options(o),
           parser(json_syntax::strict, detail::jsonl_max_depth),
-          buffer(std::max<std::size_t>(o.chunk_size, 1)) {}
+          buffer(std::max<std::size_t>(o.chunk_size, 1)),
+          terminated_size(o.start_offset) {}
     state(state const&) = delete;
     state& operator=(state const&) = delete;
     ~state() { (void)fs.close(file); }
@@ -34,7 +35,7 @@ struct jsonl_reader<Fs>::state {
     std::size_t begin = 0;
     std::size_t end = 0;
     std::uint64_t buffer_offset = 0;
-    std::uint64_t bytes_read = 0;
+    std::uint64_t bytes_read = 0;  // from options.start_offset
     bool end_of_input = false;
 
     // The line being read, or the one just finished.
@@ -54,6 +55,9 @@ struct jsonl_reader<Fs>::state {
     std::uint64_t terminated_size = 0;
     std::optional<jsonl_unterminated_line> unterminated;
     std::optional<error> failure;
+
+    /// The current line's number, or 0 when it is not known.
+    std::uint64_t line_number() const noexcept { return options.start_offset == 0 ? line : 0; }
 };
 
 template <fs_policy Fs>
@@ -74,15 +78,16 @@ jsonl_reader<Fs>::~jsonl_reader() = default;
 
 template <fs_policy Fs>
 std::string jsonl_reader<Fs>::where() const {
-    return "line " + std::to_string(state_->line) + ", byte offset " +
-           std::to_string(state_->line_offset);
+    auto const at = "byte offset " + std::to_string(state_->line_offset);
+    if (state_->line_number() == 0) return at;
+    return "line " + std::to_string(state_->line) + ", " + at;
 }
 
 template <fs_policy Fs>
 void jsonl_reader<Fs>::note_bad_line(std::error_code reason, std::string why, bool terminated) {
     auto& s = *state_;
-    jsonl_bad_line bad{s.line,     s.line_offset, s.line_length,
-                       terminated, reason,        where() + ": " + std::move(why)};
+    jsonl_bad_line bad{s.line_number(), s.line_offset, s.line_length,
+                       terminated,      reason,        where() + ": " + std::move(why)};
     ++s.bad_line_count;
     if (s.options.mode == jsonl_read_mode::strict) {
         s.failure = error(stage::parse, reason, s.path, {}, std::move(bad.detail));
@@ -131,18 +136,21 @@ auto jsonl_reader<Fs>::read_line() -> line_outcome {
                 finish_line(false);
                 return s.line_failed ? line_outcome::bad : line_outcome::record;
             }
-            auto const want = static_cast<std::size_t>(
-                std::min<std::uint64_t>(s.buffer.size(), s.options.byte_limit - s.bytes_read));
+            auto const position = s.options.start_offset + s.bytes_read;
+            auto const want = static_cast<std::size_t>(std::min<std::uint64_t>(
+                s.buffer.size(), s.options.byte_limit - std::min(s.options.byte_limit, position)));
             if (want == 0) {
                 s.end_of_input = true;
                 continue;
             }
-            auto got = s.fs.read(s.file, std::as_writable_bytes(std::span(s.buffer.data(), want)));
+            auto const into = std::as_writable_bytes(std::span(s.buffer.data(), want));
+            auto got = s.options.start_offset == 0 ? s.fs.read(s.file, into)
+                                                   : s.fs.read_at(s.file, position, into);
             if (!got) {
                 s.failure = error(stage::read, got.error(), s.path);
                 return line_outcome::none;
             }
-            s.buffer_offset = s.bytes_read;
+            s.buffer_offset = position;
             s.bytes_read += *got;
             s.begin = 0;
             s.end = *got;
@@ -195,7 +203,7 @@ result<std::optional<jsonl_record>> jsonl_reader<Fs>::next() {
                 return std::nullopt;
             case line_outcome::record:
                 ++s.records;
-                return jsonl_record{std::move(s.value), s.line, s.line_offset};
+                return jsonl_record{std::move(s.value), s.line_number(), s.line_offset};
             case line_outcome::bad: break;  // strict: failure is set; lenient: skip it
         }
     }

@@ -6,6 +6,7 @@
 #include <persist/detail/validate_path.hpp>
 #include <persist/store/detail/file_lock.hpp>
 #include <persist/store/detail/jsonl_line.hpp>
+#include <persist/store/detail/jsonl_tail.hpp>
 #include <persist/store/detail/private_files.hpp>
 #include <persist/store/detail/quarantine_name.hpp>
 
@@ -40,9 +41,10 @@ io_result<std::filesystem::path> free_quarantine_path(Fs& fs, std::filesystem::p
     return std::make_error_code(std::errc::file_exists);
 }
 
-/// What reading the whole log found: records, corrupt lines, size.
+/// What reading the log from start_offset found: records, corrupt lines,
+/// size.
 template <class Fs>
-result<jsonl_recovery_report> survey_log(jsonl_reader<Fs>& reader) {
+result<jsonl_recovery_report> survey_log(jsonl_reader<Fs>& reader, std::uint64_t start_offset) {
     for (;;) {
         auto record = reader.next();
         if (!record) return record.error();
@@ -57,6 +59,7 @@ result<jsonl_recovery_report> survey_log(jsonl_reader<Fs>& reader) {
         if (bad.terminated) report.corrupt_lines.push_back(bad);
     }
     report.size = reader.terminated_size() + (tail ? tail->length : 0);
+    report.checked_offset = start_offset;
     return report;
 }
 
@@ -117,18 +120,38 @@ result<jsonl_recovery_report> quarantine_torn_tail(
     return report;
 }
 
+/// A reader over the lines `check` looks at: every line, or those from
+/// tail_check_start (read with read_at), which it sets options.start_offset to.
+template <class Fs>
+result<jsonl_reader<Fs>> open_checked_lines(Fs& fs, std::filesystem::path const& log,
+                                            jsonl_read_options& options, jsonl_open_check check) {
+    if (check == jsonl_open_check::full) return jsonl_reader<Fs>::open(fs, log, options);
+    auto opened = fs.open_read(log, options.owner);
+    if (!opened) return error(stage::read, opened.error(), log);
+    unique_handle<Fs> file(fs, *opened);
+    auto status = fs.stat(file.get());
+    if (!status) return error(stage::read, status.error(), log, {}, "cannot inspect the log");
+    auto start = tail_check_start(fs, file.get(), status->size, jsonl_tail_block);
+    if (!start) {
+        return error(stage::read, start.error(), log, {},
+                     "cannot read the end of the log (" + std::to_string(status->size) +
+                         " bytes) to find its last lines");
+    }
+    options.start_offset = *start;
+    return jsonl_reader<Fs>(fs, file.release(), log, options);
+}
+
 template <atomic_file_type AtomicFile>
 result<jsonl_recovery_report> recover_locked(AtomicFile const& af, std::filesystem::path const& log,
                                              typename AtomicFile::fs_type::handle append_handle,
-                                             jsonl_corruption corruption) {
-    using Fs = typename AtomicFile::fs_type;
+                                             jsonl_corruption corruption, jsonl_open_check check) {
     jsonl_read_options options;
     options.mode = jsonl_read_mode::lenient;
     options.keep_line_bytes = true;
     options.owner = owner_of_target(af.options().symlinks);
-    auto reader = jsonl_reader<Fs>::open(af.fs(), log, options);
+    auto reader = open_checked_lines(af.fs(), log, options, check);
     if (!reader) return reader.error();
-    auto report = survey_log(*reader);
+    auto report = survey_log(*reader, options.start_offset);
     if (!report) return report.error();
     if (corruption == jsonl_corruption::fail && report->corrupt_line_count != 0) {
         return error(stage::parse, errc::corrupt_data, log, {},
@@ -147,7 +170,7 @@ result<jsonl_recovery_report> recover_locked(AtomicFile const& af, std::filesyst
 
 template <atomic_file_type AtomicFile>
 result<jsonl_recovery_report> recover_jsonl(AtomicFile const& af, std::filesystem::path const& log,
-                                            jsonl_corruption corruption) {
+                                            jsonl_corruption corruption, jsonl_open_check check) {
     if (auto valid = detail::validate_file_path(log); !valid) return valid.error();
     auto const private_af = detail::with_private_new_files(af);
     auto& fs = private_af.fs();
@@ -168,7 +191,7 @@ result<jsonl_recovery_report> recover_jsonl(AtomicFile const& af, std::filesyste
     if (!opened)
         return error(stage::recover, opened.error(), log, {}, "cannot open the log for repair");
     detail::unique_handle<typename AtomicFile::fs_type> file(fs, *opened);
-    return detail::recover_locked(private_af, log, file.get(), corruption);
+    return detail::recover_locked(private_af, log, file.get(), corruption, check);
 }
 
 }  // namespace persist
