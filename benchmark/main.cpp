@@ -17,10 +17,11 @@ namespace persist::bench {
 // defined in its own benchmark/<name>_section.cpp.
 extern section const replace_section;
 extern section const jsonl_section;
+extern section const jsonl_open_section;
 extern section const settings_section;
 extern section const state_section;
-section const* const all_sections[] = {&replace_section, &jsonl_section, &settings_section,
-                                       &state_section};
+section const* const all_sections[] = {&replace_section, &jsonl_section, &jsonl_open_section,
+                                       &settings_section, &state_section};
 
 namespace {
 
