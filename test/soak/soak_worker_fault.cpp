@@ -16,12 +16,15 @@ namespace {
 using persist::fs_op;
 
 // The calls a store operation makes on the way to success; each may fail.
+// clang-format off
 constexpr std::array faultable = {
     fs_op::open_read, fs_op::create_exclusive, fs_op::open_append, fs_op::write, fs_op::read,
-    fs_op::truncate,  fs_op::sync_data,        fs_op::sync_full,   fs_op::close, fs_op::rename,
-    fs_op::unlink,    fs_op::sync_directory,   fs_op::stat,        fs_op::lstat, fs_op::stat_handle,
-    fs_op::set_mode,  fs_op::list_directory,   fs_op::lock,
+    fs_op::read_at,   fs_op::truncate,         fs_op::sync_data,   fs_op::sync_full,
+    fs_op::close,     fs_op::rename,           fs_op::unlink,      fs_op::sync_directory,
+    fs_op::stat,      fs_op::lstat,            fs_op::stat_handle, fs_op::set_mode,
+    fs_op::list_directory,                     fs_op::lock,
 };
+// clang-format on
 constexpr std::array codes = {EIO, ENOSPC, EDQUOT, EACCES};
 
 /// Keeps one random fault armed: a new one once the last has fired, or
