@@ -9,6 +9,7 @@
 #include <persist/detail/jsonc_layout.hpp>
 #include <persist/error.hpp>
 #include <persist/json_parser.hpp>
+#include <persist/store/detail/file_identity.hpp>
 #include <persist/sweep.hpp>
 
 #include <boost/json/object.hpp>
@@ -70,8 +71,9 @@ struct settings_options {
 
 /// How much older than the moment it is read a version of a settings file
 /// must be for the cache to trust an equal stat(2) later: above every
-/// common filesystem's mtime granularity (FAT's is 2 s).
-inline constexpr std::chrono::nanoseconds settings_racy_window = std::chrono::seconds(3);
+/// common filesystem's mtime granularity (FAT's is 2 s). state_file's save
+/// uses the same window.
+inline constexpr std::chrono::nanoseconds settings_racy_window = detail::racy_window;
 
 /// Scoped JSON settings. Each scope is one file holding a JSON object; a
 /// missing file is an empty object, created on the first write. Keys are
@@ -226,17 +228,9 @@ public:
                                          std::string_view model);
 
 private:
-    /// Which version of a file a cached content came from.
-    struct file_identity {
-        std::uint64_t device = 0;
-        std::uint64_t inode = 0;
-        std::uint64_t size = 0;
-        std::int64_t modified_ns = 0;
-        friend bool operator==(file_identity const&, file_identity const&) = default;
-    };
     /// A file's content as loaded; identity is empty when the file is missing.
     struct loaded_file {
-        std::optional<file_identity> identity;
+        std::optional<detail::file_identity> identity;
         boost::json::value content;  ///< always an object
         /// The file's bytes (empty for a missing file): a reload that finds
         /// the same bytes keeps content, and a write edits them.
@@ -254,8 +248,6 @@ private:
         bool valid = false;
         loaded_file file;
     };
-
-    static file_identity identity_of(file_status const& s) noexcept;
 
     result<void> reload(settings_scope scope) const;        // REQUIRES: mutex_ held
     result<void> refresh(settings_scope scope) const;       // REQUIRES: mutex_ held

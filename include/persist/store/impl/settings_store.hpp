@@ -64,11 +64,6 @@ std::filesystem::path const& basic_settings_store<AtomicFile>::file_of(
 }
 
 template <atomic_file_type AtomicFile>
-auto basic_settings_store<AtomicFile>::identity_of(file_status const& s) noexcept -> file_identity {
-    return {s.device, s.inode, s.size, s.modified_ns};
-}
-
-template <atomic_file_type AtomicFile>
 error basic_settings_store<AtomicFile>::at_file(error e, settings_scope scope) const {
     return error(e.stage(), e.code(), file_of(scope), e.other_path(), e.detail());
 }
@@ -88,10 +83,9 @@ result<void> basic_settings_store<AtomicFile>::reload(settings_scope scope) cons
     auto text = detail::read_whole_file(file_.fs(), path, &status);
     loaded_file loaded;
     if (text) {
-        loaded.identity = identity_of(status);
+        loaded.identity = detail::identity_of(status);
         loaded.text = std::move(*text);
-        loaded.settled =
-            read_at - std::chrono::nanoseconds(status.modified_ns) >= settings_racy_window;
+        loaded.settled = detail::is_settled(status, read_at);
     } else if (text.error() != std::errc::no_such_file_or_directory) {
         return drop(error(stage::read, text.error(), path));
     }
@@ -125,9 +119,9 @@ template <atomic_file_type AtomicFile>
 result<void> basic_settings_store<AtomicFile>::refresh(settings_scope scope) const {
     auto const& path = file_of(scope);
     auto& cached = cache_[detail::scope_index(scope)];
-    std::optional<file_identity> now;
+    std::optional<detail::file_identity> now;
     if (auto status = file_.fs().stat(path)) {
-        now = identity_of(*status);
+        now = detail::identity_of(*status);
     } else if (status.error() != std::errc::no_such_file_or_directory) {
         cached.valid = false;
         merged_.reset();
@@ -304,7 +298,7 @@ result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, std:
     auto status = fs.stat(path);
     guard.lock();
     if (status) {
-        cached.file = {identity_of(*status),  std::move(root), std::move(text), false, true,
+        cached.file = {detail::identity_of(*status), std::move(root), std::move(text), false, true,
                        std::move(file.layout)};
         cached.valid = true;
     }
