@@ -129,10 +129,13 @@ public:
     /// unless the symlinks option is symlink_mode::replace or owner is
     /// name_owner::persist (a name persist made, such as a `.bak`): then
     /// only a regular file at path is read (fs_policy 10).
+    /// If opened_status is given, it receives the fstat(2) of the file the
+    /// content was read from, so a caller can tell which version it has.
     /// Errors: stage::validate, stage::read (ENOENT, EISDIR, EACCES; ELOOP
     /// and errc::not_regular_file when not following, ...).
     [[nodiscard]] result<std::string> read(std::filesystem::path const& path,
-                                           name_owner owner = name_owner::caller) const;
+                                           name_owner owner = name_owner::caller,
+                                           file_status* opened_status = nullptr) const;
 
     /// The filesystem this atomic_file works through, for a store's own
     /// calls (its lock, its appends). Shallow const, as a pointer is: an Fs

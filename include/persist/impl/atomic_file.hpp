@@ -297,10 +297,11 @@ result<void> atomic_file<Fs, Durability, Naming>::replace(std::filesystem::path 
 
 template <fs_policy Fs, durability_policy<Fs> Durability, naming_policy<Fs> Naming>
 result<std::string> atomic_file<Fs, Durability, Naming>::read(std::filesystem::path const& path,
-                                                              name_owner owner) const {
+                                                              name_owner owner,
+                                                              file_status* opened_status) const {
     if (auto valid = detail::validate_file_path(path); !valid) return valid.error();
     if (owner_of_target(options_.symlinks) == name_owner::persist) owner = name_owner::persist;
-    auto content = detail::read_whole_file(fs_, path, nullptr, owner);
+    auto content = detail::read_whole_file(fs_, path, opened_status, owner);
     if (!content) return error(stage::read, content.error(), path);
     return std::move(*content);
 }
