@@ -32,6 +32,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -229,13 +231,20 @@ public:
 
 private:
     struct file_read;
+    struct known_version;
+    struct known_file;
 
     result<loaded<T>> load_with(bool locked) const;
     result<loaded<T>> recover(file_read const& main) const;
     result<std::string> render(T const& state) const;
-    result<void> save_document(std::string const& bytes, bool locked) const;
+    result<void> save_document(std::string bytes) const;  // REQUIRES: the lock is held
+    result<void> replace_checked(file_read const& current, std::string_view bytes) const;
     result<file_read> read_document(std::filesystem::path const& path,
-                                    name_owner owner = name_owner::caller) const;
+                                    name_owner owner = name_owner::caller,
+                                    std::string const* known_bytes = nullptr) const;
+    result<file_read> read_current() const;  // REQUIRES: the lock is held
+    void remember_loaded(file_read& read) const;
+    void remember_written(std::string bytes) const;
     result<T> to_state(file_read& read, std::filesystem::path const& path,
                        load_report& report) const;
     result<std::filesystem::path> quarantine(std::filesystem::path const& path,
@@ -246,7 +255,8 @@ private:
 
     std::filesystem::path file_;
     state_file_options options_;
-    AtomicFile atomic_;  // keep_backup on, new files private
+    AtomicFile atomic_;                  // keep_backup on, new files private
+    std::shared_ptr<known_file> known_;  // the version last written or loaded; shared by copies
 };
 
 /// The default: the real filesystem, fsync and directory fsync, a sibling

@@ -7,6 +7,7 @@
 #include <persist/detail/owned_name.hpp>
 #include <persist/detail/path_text.hpp>
 #include <persist/json_text.hpp>
+#include <persist/store/detail/file_identity.hpp>
 #include <persist/store/detail/file_lock.hpp>
 #include <persist/store/detail/private_files.hpp>
 #include <persist/store/detail/quarantine_name.hpp>
@@ -74,6 +75,39 @@ struct basic_state_file<T, AtomicFile>::file_read {
     std::string bytes;
     std::string reason;
     detail::state_document document;
+    /// Intact because it is the version this object last wrote or loaded
+    /// (read_current): not parsed, so document is empty.
+    bool known = false;
+    file_status status;                  ///< fstat(2) of what was read
+    std::chrono::nanoseconds read_at{};  ///< system_clock time, before the open
+};
+
+/// The version of `<file>` this object last wrote or loaded (and found
+/// intact, at a version save() may replace), for save() to recognise.
+template <class T, atomic_file_type AtomicFile>
+struct basic_state_file<T, AtomicFile>::known_version {
+    detail::file_identity identity;
+    /// detail::is_settled when it was read; never for a version written here.
+    bool settled = false;
+    /// Its bytes, while it is not settled: an equal identity then proves
+    /// nothing, equal bytes do.
+    std::shared_ptr<std::string const> bytes;
+};
+
+/// Shared by copies of a state_file, which name the same file.
+template <class T, atomic_file_type AtomicFile>
+struct basic_state_file<T, AtomicFile>::known_file {
+    std::mutex mutex;
+    std::optional<known_version> last;
+
+    std::optional<known_version> get() {
+        std::lock_guard const guard(mutex);
+        return last;
+    }
+    void set(std::optional<known_version> version) {
+        std::lock_guard const guard(mutex);
+        last = std::move(version);
+    }
 };
 
 template <class T, atomic_file_type AtomicFile>
@@ -81,7 +115,8 @@ basic_state_file<T, AtomicFile>::basic_state_file(std::filesystem::path file,
                                                   state_file_options options, AtomicFile atomic)
     : file_(std::move(file)),
       options_(std::move(options)),
-      atomic_(detail::state_atomic_file(atomic)) {
+      atomic_(detail::state_atomic_file(atomic)),
+      known_(std::make_shared<known_file>()) {
     BOOST_ASSERT(options_.version >= 1);
     BOOST_ASSERT(std::all_of(
         options_.migrations.begin(), options_.migrations.end(),
@@ -102,9 +137,12 @@ std::chrono::sys_seconds basic_state_file<T, AtomicFile>::now() const {
 
 template <class T, atomic_file_type AtomicFile>
 auto basic_state_file<T, AtomicFile>::read_document(std::filesystem::path const& path,
-                                                    name_owner owner) const -> result<file_read> {
+                                                    name_owner owner,
+                                                    std::string const* known_bytes) const
+    -> result<file_read> {
     file_read read;
-    auto bytes = atomic_.read(path, owner);
+    read.read_at = std::chrono::system_clock::now().time_since_epoch();
+    auto bytes = atomic_.read(path, owner, &read.status);
     if (!bytes) {
         auto const cause = bytes.error().code();  // error() returns a copy
         if (cause == std::errc::no_such_file_or_directory) return read;
@@ -117,6 +155,11 @@ auto basic_state_file<T, AtomicFile>::read_document(std::filesystem::path const&
         return bytes.error();
     }
     read.bytes = std::move(*bytes);
+    if (known_bytes != nullptr && read.bytes == *known_bytes) {
+        read.what = file_read::kind::intact;
+        read.known = true;
+        return read;
+    }
     auto document = detail::parse_state_document(read.bytes, path);
     if (!document) {
         read.what = file_read::kind::corrupt;
@@ -126,6 +169,62 @@ auto basic_state_file<T, AtomicFile>::read_document(std::filesystem::path const&
         read.document = std::move(*document);
     }
     return read;
+}
+
+template <class T, atomic_file_type AtomicFile>
+auto basic_state_file<T, AtomicFile>::read_current() const -> result<file_read> {
+    // REQUIRES: the lock is held, so no persist writer changes the file
+    // until the caller's replace; only a writer that ignores the lock can,
+    // and the identity check below is against it.
+    //
+    // The rule is git's "racy clean" (detail/file_identity.hpp), as the
+    // settings cache applies it:
+    // - A version this object loaded is settled when its mtime was
+    //   racy_window older than the moment it was read. Any change since,
+    //   in place or by rename, stamps a later mtime (or a new inode), so an
+    //   equal identity proves the file unchanged, and one stat(2) replaces
+    //   the read and the parse.
+    // - A version this object wrote is never settled. Its mtime is the
+    //   moment of the write, so a writer in place within the same mtime
+    //   tick can keep size, inode and mtime; and its identity comes from a
+    //   stat(2) after the rename, when a writer that ignores the lock may
+    //   already have put its own file there, even an old one (settled by
+    //   its mtime). So an equal identity only says "read and compare": the
+    //   file is read, and if its bytes are the ones written (or loaded)
+    //   here, they are not parsed again. As in git, which compares the
+    //   content of a racily clean entry, the read stays and the parse goes.
+    // Any other identity (or a failed stat) takes the full read and check.
+    auto const known = known_->get();
+    if (known) {
+        auto const status = atomic_.fs().stat(file_);
+        if (status && detail::identity_of(*status) == known->identity) {
+            if (known->settled) {
+                file_read read;
+                read.what = file_read::kind::intact;
+                read.known = true;
+                return read;
+            }
+            return read_document(file_, name_owner::caller, known->bytes.get());
+        }
+    }
+    return read_document(file_);
+}
+
+template <class T, atomic_file_type AtomicFile>
+void basic_state_file<T, AtomicFile>::remember_loaded(file_read& read) const {
+    bool const settled = detail::is_settled(read.status, read.read_at);
+    known_->set(known_version{
+        detail::identity_of(read.status), settled,
+        settled ? nullptr : std::make_shared<std::string const>(std::move(read.bytes))});
+}
+
+template <class T, atomic_file_type AtomicFile>
+void basic_state_file<T, AtomicFile>::remember_written(std::string bytes) const {
+    // REQUIRES: the lock is held, and bytes were just renamed to file_.
+    auto const status = atomic_.fs().stat(file_);
+    if (!status) return known_->set(std::nullopt);
+    known_->set(known_version{detail::identity_of(*status), false,
+                              std::make_shared<std::string const>(std::move(bytes))});
 }
 
 template <class T, atomic_file_type AtomicFile>
@@ -196,16 +295,21 @@ result<loaded<T>> basic_state_file<T, AtomicFile>::load_with(bool locked) const 
     }
     loaded<T> result{T{}, load_report{}};
     switch (main->what) {
-        case file_read::kind::missing: result.report.outcome = load_outcome::missing; return result;
+        case file_read::kind::missing:
+            known_->set(std::nullopt);
+            result.report.outcome = load_outcome::missing;
+            return result;
         case file_read::kind::intact: {
             auto state = to_state(*main, file_, result.report);
             if (!state) return state.error();
+            remember_loaded(*main);
             result.state = std::move(*state);
             result.report.outcome = load_outcome::loaded;
             return result;
         }
         case file_read::kind::corrupt: break;
     }
+    known_->set(std::nullopt);
     return recover(*main);
 }
 
@@ -259,28 +363,34 @@ template <class T, atomic_file_type AtomicFile>
 result<void> basic_state_file<T, AtomicFile>::save(T const& state) const {
     auto bytes = render(state);
     if (!bytes) return bytes.error();
-    return save_document(*bytes, false);
+    if (auto created = create_directory(); !created) return created.error();
+    auto lock = detail::lock_file(atomic_.fs(), file_);
+    if (!lock) return lock.error();
+    return save_document(std::move(*bytes));
 }
 
 template <class T, atomic_file_type AtomicFile>
-result<void> basic_state_file<T, AtomicFile>::save_document(std::string const& bytes,
-                                                            bool locked) const {
-    auto current = read_document(file_);
+result<void> basic_state_file<T, AtomicFile>::save_document(std::string bytes) const {
+    // REQUIRES: the lock is held. bytes are written as they are: the state
+    // was serialized once, by render().
+    auto current = read_current();
     if (!current) return current.error();
-    std::optional<detail::unique_handle<fs_type>> lock;
-    if (current->what == file_read::kind::corrupt && !locked) {
-        auto taken = detail::lock_file(atomic_.fs(), file_);
-        if (!taken) return taken.error();
-        lock.emplace(std::move(*taken));
-        current = read_document(file_);
-        if (!current) return current.error();
-    }
-    switch (current->what) {
+    known_->set(std::nullopt);  // until the replace succeeds, the file may be either version
+    auto replaced = replace_checked(*current, bytes);
+    if (!replaced) return replaced.error();
+    remember_written(std::move(bytes));
+    return {};
+}
+
+template <class T, atomic_file_type AtomicFile>
+result<void> basic_state_file<T, AtomicFile>::replace_checked(file_read const& current,
+                                                              std::string_view bytes) const {
+    switch (current.what) {
         case file_read::kind::missing: break;
         case file_read::kind::intact:
-            if (current->document.version > options_.version) {
+            if (!current.known && current.document.version > options_.version) {
                 return error(stage::parse, errc::version_too_new, file_, {},
-                             "version " + std::to_string(current->document.version) +
+                             "version " + std::to_string(current.document.version) +
                                  " is newer than this program's version " +
                                  std::to_string(options_.version) + ": not overwriting it");
             }
@@ -331,7 +441,7 @@ result<loaded<T>> basic_state_file<T, AtomicFile>::update(Fn&& fn) const {
     }
     auto bytes = render(current->state);
     if (!bytes) return bytes.error();
-    if (auto saved = save_document(*bytes, true); !saved) return saved.error();
+    if (auto saved = save_document(std::move(*bytes)); !saved) return saved.error();
     return std::move(*current);
 }
 
