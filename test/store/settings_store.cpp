@@ -212,6 +212,35 @@ BOOST_AUTO_TEST_CASE(jsonc_files_are_edited_in_place_and_strict_refuses_them) {
     BOOST_TEST(on_disk(files.local) == edited);
 }
 
+// A settings file whose every line was commented out holds no settings,
+// as an empty one does; the first write puts its value below the comments.
+BOOST_AUTO_TEST_CASE(a_file_of_comments_alone_is_empty_settings_and_keeps_them) {
+    posix_files files;
+    std::string const comments = "// Settings for this project.\n/* none yet */ // \"a\": 1";
+    write_by_hand(files.local, comments);
+    settings_store store(files.global, files.local);
+    BOOST_TEST(store.get(scope::local, "").value() == json::value(json::object()));
+    check_failure(store.get(scope::local, "/a"), stage::read, errc::not_found, "'/a'");
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/a", 1).has_value());
+    BOOST_TEST(on_disk(files.local) == comments + "\n{\n  \"a\": 1\n}\n");
+    BOOST_TEST(store.get(scope::local, "/a").value() == json::value(1));
+
+    // Strict JSON has no comments, and a comment that never closes is not
+    // one: both are refused, with a line and column, and nothing is written.
+    settings_options strict;
+    strict.syntax = json_syntax::strict;
+    write_by_hand(files.global, "// only a comment\n");
+    settings_store strict_store(files.global, files.local, strict);
+    check_failure(strict_store.set(scope::global, "/b", 1), stage::parse, errc::corrupt_data,
+                  "line 1, column 1: ");
+    BOOST_TEST(on_disk(files.global) == "// only a comment\n");
+    std::string const unterminated = "// fine\n/* not closed\n";
+    write_by_hand(files.global, unterminated);
+    check_failure(store.set(scope::global, "/b", 1), stage::parse, errc::corrupt_data,
+                  "line 3, column 1: a /* comment is not closed");
+    BOOST_TEST(on_disk(files.global) == unterminated);
+}
+
 // Which member of a doubled key a reader sees differs between parsers, so
 // a write refuses to guess, and changes nothing.
 BOOST_AUTO_TEST_CASE(a_doubled_key_is_refused_on_write) {

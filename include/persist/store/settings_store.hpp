@@ -76,7 +76,9 @@ struct settings_options {
 inline constexpr std::chrono::nanoseconds settings_racy_window = detail::racy_window;
 
 /// Scoped JSON settings. Each scope is one file holding a JSON object; a
-/// missing file is an empty object, created on the first write. Keys are
+/// missing file is an empty object, created on the first write, and so is
+/// a file that holds no value: blank, or (JSONC) only comments, which the
+/// first write keeps above the object it adds. Keys are
 /// RFC 6901 JSON Pointers ("/ui/font/size"; "~1" for '/', "~0" for '~').
 ///
 /// Reading: get(pointer) reads the merged view, where local wins over

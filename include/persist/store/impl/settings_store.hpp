@@ -3,6 +3,7 @@
 #define PERSIST_STORE_IMPL_SETTINGS_STORE_HPP
 
 #include <persist/detail/create_parents.hpp>
+#include <persist/detail/jsonc_layout.hpp>
 #include <persist/detail/path_text.hpp>
 #include <persist/detail/read_file.hpp>
 #include <persist/detail/validate_path.hpp>
@@ -37,9 +38,38 @@ inline std::string excerpt_of(boost::json::value const& v) {
     return text;
 }
 
-inline bool is_blank(std::string_view text) noexcept {
-    return std::all_of(text.begin(), text.end(),
-                       [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+/// Whether a settings file holds no value, and so no settings: nothing but
+/// whitespace, or under JSONC also a byte-order mark and whole comments (a
+/// file whose every line was commented out). An unterminated /* comment is
+/// not whole: the parse reports where it begins.
+inline bool holds_no_value(std::string_view text, json_syntax syntax) noexcept {
+    if (syntax == json_syntax::strict) {
+        return std::all_of(text.begin(), text.end(), [](char c) {
+            return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        });
+    }
+    if (text.starts_with(utf8_byte_order_mark)) text.remove_prefix(utf8_byte_order_mark.size());
+    jsonc_scanner const scan(text);
+    for (std::size_t at = 0; at < text.size();) {
+        char const c = text[at];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            ++at;
+            continue;
+        }
+        if (!scan.starts_comment(at)) return false;
+        if (text[at + 1] == '*' && text.find("*/", at + 2) == std::string_view::npos) return false;
+        at = scan.comment_end(at);
+    }
+    return true;
+}
+
+/// The text of a first value written into a file that holds none: the
+/// file's comments stay, above it.
+inline std::string first_value_text(std::string_view old_text, boost::json::value const& root) {
+    std::string text(old_text.find_first_not_of(" \t\r\n") == std::string_view::npos ? ""
+                                                                                        : old_text);
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    return text + format_json(root);
 }
 
 }  // namespace detail
@@ -100,7 +130,7 @@ result<void> basic_settings_store<AtomicFile>::reload(settings_scope scope) cons
     merged_.reset();
     cached.valid = false;
     loaded.content = boost::json::object();
-    if (!detail::is_blank(loaded.text)) {  // an empty (say, touched) file holds no settings
+    if (!detail::holds_no_value(loaded.text, options_.syntax)) {  // say, a touched file
         auto parsed = parse_json(loaded.text, path, options_.syntax);
         if (!parsed) return parsed.error();
         if (!parsed->is_object()) {
@@ -234,7 +264,7 @@ result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, std:
     std::unique_lock guard(mutex_);
     auto& cached = cache_[detail::scope_index(scope)];
     if (auto fresh = reload(scope); !fresh) return fresh.error();
-    bool const edited = !detail::is_blank(cached.file.text);
+    bool const edited = !detail::holds_no_value(cached.file.text, options_.syntax);
     if (edited && !cached.file.unique_keys) {
         auto unique = check_unique_keys(cached.file.text, cached.file.content, path);
         if (!unique) return unique.error();
@@ -290,7 +320,7 @@ result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, std:
     if (edited && !path_tokens) return at_file(path_tokens.error(), scope);  // change() refused it
     auto text = edited ? detail::edit_json_text_at(file.text, root, *path_tokens,
                                                    before ? &*before : nullptr, file.layout)
-                       : format_json(root);
+                       : detail::first_value_text(file.text, root);
     if (!edited) file.layout.reset();
     if (auto replaced = file_.replace(path, text); !replaced) return replaced.error();
     // The cache takes what was written, to be compared with what the next
