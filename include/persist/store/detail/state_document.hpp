@@ -30,9 +30,11 @@ struct state_document {
 PERSIST_DECL result<state_document> parse_state_document(std::string_view text,
                                                          std::filesystem::path const& source);
 
-/// The document save() writes, with format_json's layout.
+/// The document save() writes, with format_json's layout: the text
+/// format_json gives for {"version", "last_updated", "state"}, written
+/// around `state` without copying it into such an object.
 PERSIST_DECL std::string format_state_document(std::uint64_t version, std::chrono::sys_seconds time,
-                                               boost::json::value state);
+                                               boost::json::value const& state);
 
 }  // namespace persist::detail
 

@@ -350,13 +350,19 @@ result<loaded<T>> basic_state_file<T, AtomicFile>::recover(file_read const& main
 
 template <class T, atomic_file_type AtomicFile>
 result<std::string> basic_state_file<T, AtomicFile>::render(T const& state) const {
-    boost::json::monotonic_resource memory;  // one arena for the whole tree, freed at once
-    auto value = tolerant_value_from(state, &memory);
-    // The document holds the state one level down: {"version", ..., "state"}.
-    if (auto unwritable = find_unrepresentable(value, "state", 1)) {
-        return error(stage::validate, errc::invalid_input, file_, {}, *unwritable);
+    auto write = [&](boost::json::value const& value) -> result<std::string> {
+        // The document holds the state one level down: {"version", ..., "state"}.
+        if (auto unwritable = find_unrepresentable(value, "state", 1)) {
+            return error(stage::validate, errc::invalid_input, file_, {}, *unwritable);
+        }
+        return detail::format_state_document(options_.version, now(), value);
+    };
+    if constexpr (std::is_same_v<T, boost::json::value>) {
+        return write(state);  // already a tree: a copy would cost more than the writing
+    } else {
+        boost::json::monotonic_resource memory;  // one arena for the whole tree, freed at once
+        return write(tolerant_value_from(state, &memory));
     }
-    return detail::format_state_document(options_.version, now(), std::move(value));
 }
 
 template <class T, atomic_file_type AtomicFile>

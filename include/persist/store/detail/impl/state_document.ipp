@@ -2,10 +2,14 @@
 #ifndef PERSIST_STORE_DETAIL_IMPL_STATE_DOCUMENT_IPP
 #define PERSIST_STORE_DETAIL_IMPL_STATE_DOCUMENT_IPP
 
+#include <persist/impl/json_text.ipp>  // format_json_into, append_scalar
 #include <persist/json_text.hpp>
 #include <persist/store/detail/state_document.hpp>
 
 #include <boost/json/object.hpp>
+#include <boost/json/serializer.hpp>
+
+#include <string>
 
 namespace persist::detail {
 
@@ -38,14 +42,14 @@ PERSIST_DECL result<state_document> parse_state_document(std::string_view text,
 }
 
 PERSIST_DECL std::string format_state_document(std::uint64_t version, std::chrono::sys_seconds time,
-                                               boost::json::value state) {
-    boost::json::object document(
-        state.storage());  // the same resource, so the state moves in without a copy
-    document.reserve(3);
-    document.emplace("version", version);
-    document.emplace("last_updated", format_utc_time(time));
-    document.emplace("state", std::move(state));
-    return format_json(document);
+                                               boost::json::value const& state) {
+    std::string out = "{\n  \"version\": " + std::to_string(version) + ",\n  \"last_updated\": ";
+    boost::json::serializer sr;
+    append_scalar(out, sr, boost::json::value(format_utc_time(time)));
+    out += ",\n  \"state\": ";
+    format_json_into(out, sr, state, true, 1);
+    out += "\n}\n";
+    return out;
 }
 
 }  // namespace persist::detail
