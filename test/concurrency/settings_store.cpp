@@ -182,6 +182,26 @@ BOOST_FIXTURE_TEST_CASE(cache_is_not_reread_when_nothing_changed, counted_store)
     BOOST_TEST(fs.count(fs_op::open_read) == 1u);
 }
 
+// A write trusts the cached version by the same rule as a read: a settled
+// one by its stat(2), a racy one (as what a write leaves) only by its bytes.
+BOOST_FIXTURE_TEST_CASE(a_write_over_a_settled_version_reads_nothing, counted_store) {
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/a", 1).has_value());
+    age_by_an_hour(files.local);
+    BOOST_TEST(store.get(scope::local, "/a").value() == json::value(1));
+    fs.reset();
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/b", 2).has_value());
+    BOOST_TEST(fs.count(fs_op::open_read) == 0u);
+    BOOST_TEST(on_disk(files.local) == "{\n  \"a\": 1,\n  \"b\": 2\n}\n");
+    fs.reset();
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/c", 3).has_value());
+    BOOST_TEST(fs.count(fs_op::open_read) == 1u);  // its own write is racy: read, compared
+    // Another writer's version, by rename: a new inode, so read and parsed.
+    atomic_file<posix_fs, no_sync, sibling_temp>().replace(files.local, "{\"z\": 0}\n").value();
+    age_by_an_hour(files.local);
+    BOOST_TEST_REQUIRE(store.set(scope::local, "/d", 4).has_value());
+    BOOST_TEST(on_disk(files.local) == "{\"z\": 0, \"d\": 4}\n");
+}
+
 BOOST_FIXTURE_TEST_CASE(a_version_younger_than_the_racy_window_is_read_again, counted_store) {
     // Another writer changes the file in place to the same size, inode and
     // mtime (as two versions within one timestamp tick would have): stat(2)

@@ -105,8 +105,9 @@ inline constexpr std::chrono::nanoseconds settings_racy_window = detail::racy_wi
 /// endings (files are JSONC unless settings_options::syntax says strict).
 ///
 /// Cost of a write: the cache keeps the bytes it last read or wrote with
-/// their parsed content. A write always reads the file, but parses it only
-/// when its bytes differ from those. The edit scans only the containers on
+/// their parsed content. A write trusts the cached version as a get()
+/// does: by one stat(2) when it is settled, else by reading the file and
+/// comparing its bytes; it parses the file only when they differ. The edit scans only the containers on
 /// the path to its change (edit_json_text_at), and the cache also keeps
 /// where the top-level members lie, carried from one write to the next
 /// while each changes the inside of one member; so a write scans the whole

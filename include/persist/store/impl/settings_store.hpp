@@ -44,9 +44,8 @@ inline std::string excerpt_of(boost::json::value const& v) {
 /// not whole: the parse reports where it begins.
 inline bool holds_no_value(std::string_view text, json_syntax syntax) noexcept {
     if (syntax == json_syntax::strict) {
-        return std::all_of(text.begin(), text.end(), [](char c) {
-            return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-        });
+        return std::all_of(text.begin(), text.end(),
+                           [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
     }
     if (text.starts_with(utf8_byte_order_mark)) text.remove_prefix(utf8_byte_order_mark.size());
     jsonc_scanner const scan(text);
@@ -67,7 +66,7 @@ inline bool holds_no_value(std::string_view text, json_syntax syntax) noexcept {
 /// file's comments stay, above it.
 inline std::string first_value_text(std::string_view old_text, boost::json::value const& root) {
     std::string text(old_text.find_first_not_of(" \t\r\n") == std::string_view::npos ? ""
-                                                                                        : old_text);
+                                                                                     : old_text);
     if (!text.empty() && text.back() != '\n') text += '\n';
     return text + format_json(root);
 }
@@ -257,13 +256,14 @@ result<bool> basic_settings_store<AtomicFile>::modify(settings_scope scope, std:
 
     // From here until the rename inside replace(), no other writer that
     // honours the lock can change the file: what is read is what is changed.
-    // The file is read every time; only when its bytes are the cached ones
-    // is the cached content used instead of a parse. The content is taken
-    // out of the cache meanwhile, so that the lock on the cache is not held
-    // across the write (a concurrent get() reads the file itself).
+    // The cached version is trusted as reads trust it (refresh): by an equal
+    // stat(2) once settled (file_identity.hpp), else by equal bytes, the
+    // file being read again; only other bytes are parsed. The content is
+    // taken out of the cache meanwhile, so that the lock on the cache is not
+    // held across the write (a concurrent get() reads the file itself).
     std::unique_lock guard(mutex_);
     auto& cached = cache_[detail::scope_index(scope)];
-    if (auto fresh = reload(scope); !fresh) return fresh.error();
+    if (auto fresh = refresh(scope); !fresh) return fresh.error();
     bool const edited = !detail::holds_no_value(cached.file.text, options_.syntax);
     if (edited && !cached.file.unique_keys) {
         auto unique = check_unique_keys(cached.file.text, cached.file.content, path);
