@@ -79,6 +79,15 @@ cp "$WORK/jsonc/local.json" "$WORK/jsonc/cut"
 expect_exit 1 "${J[@]}" set local /a 2
 expect_grep 'line 4, column 1: a /\* comment is not closed' "$WORK/err"
 expect_same_bytes "$WORK/jsonc/local.json" "$WORK/jsonc/cut"
+# A file whose every line is commented out holds no settings; the first set
+# keeps the comments and adds its object below them.
+printf '// Project settings.\n// "theme": "dark",\n' >"$WORK/jsonc/local.json"
+expect_exit 1 "${J[@]}" get /theme
+expect_grep "has no member 'theme'" "$WORK/err"
+expect_exit 0 "${J[@]}" set local /theme '"light"'
+printf '%s\n' '// Project settings.' '// "theme": "dark",' '{' '  "theme": "light"' '}' \
+    >"$WORK/jsonc/expected"
+expect_same_bytes "$WORK/jsonc/local.json" "$WORK/jsonc/expected"
 
 # --- 8 processes set 25 distinct keys each at once: no update lost ----------
 for p in $(seq 1 8); do
