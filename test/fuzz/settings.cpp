@@ -43,10 +43,17 @@ bool is_blank(std::string_view bytes) {
                        [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
 
-/// What the store makes of a file's bytes: blank is {}, else an object
+/// Whether bytes hold no JSONC value (only whitespace, whole comments and
+/// a byte-order mark), told by the parser rather than by the store's own
+/// test: then an object after them is the whole document.
+bool holds_no_value(std::string_view bytes) {
+    return parse_json(std::string(bytes) + "\n{}", "fuzz", json_syntax::jsonc).has_value();
+}
+
+/// What the store makes of a file's bytes: no value is {}, else an object
 /// (JSONC, the store's default).
 std::optional<json::value> scope_content(std::string_view bytes) {
-    if (is_blank(bytes)) return json::object();
+    if (holds_no_value(bytes)) return json::object();
     auto parsed = parse_json(bytes, "fuzz", json_syntax::jsonc);
     if (!parsed || !parsed->is_object()) return std::nullopt;
     return std::move(*parsed);
@@ -170,10 +177,15 @@ void check_store(std::string_view global_bytes, std::string_view local_bytes,
     }
     require(expected.has_value(), "store: set succeeded on a corrupt file or a bad pointer");
     if (local_after != local_bytes) {
-        // A new or blank file is formatted; an existing one edited in place.
-        auto const written =
-            is_blank(local_bytes) ? format_json(*expected)
-                                  : edit_json_text(local_bytes, *expected, local_path).value();
+        // A new or blank file is formatted, one of comments alone keeps them
+        // above the new object, and an existing one is edited in place.
+        auto const comments =
+            is_blank(local_bytes) ? std::string()
+            : local_bytes.ends_with('\n') ? std::string(local_bytes)
+                                          : std::string(local_bytes) + "\n";
+        auto const written = holds_no_value(local_bytes)
+                                 ? comments + format_json(*expected)
+                                 : edit_json_text(local_bytes, *expected, local_path).value();
         require(local_after == written, "store: set wrote something else",
                 expected_got(written, local_after));
     } else {
