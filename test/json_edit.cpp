@@ -240,7 +240,7 @@ BOOST_AUTO_TEST_CASE(keys_that_need_escapes) {
 }
 
 BOOST_AUTO_TEST_CASE(text_that_does_not_parse_is_refused) {
-    for (auto const& [text, where] : {std::pair{"{\n  \"a\": 1,\n  /* open\n}", "line 4, column 2"},
+    for (auto const& [text, where] : {std::pair{"{\n  \"a\": 1,\n  /* open\n}", "line 3, column 3"},
                                       std::pair{"{\n  \"a\": tru\n}", "line 2, column 8"},
                                       std::pair{"\xEF\xBB\xBF{\"a\": 1} x", "line 1, column 10"}}) {
         auto const result = edit_json_text(text, json::object(), "/etc/app.json");

@@ -70,7 +70,8 @@ BOOST_AUTO_TEST_CASE(reads_hard_doubles_correctly_rounded) {
 
 BOOST_AUTO_TEST_CASE(keeps_integers_integers) {
     BOOST_TEST(parse("9007199254740993").as_int64() == 9007199254740993);
-    BOOST_TEST(parse("-9223372036854775808").as_int64() == std::numeric_limits<std::int64_t>::min());
+    BOOST_TEST(parse("-9223372036854775808").as_int64() ==
+               std::numeric_limits<std::int64_t>::min());
     BOOST_TEST(parse("18446744073709551615").as_uint64() ==
                std::numeric_limits<std::uint64_t>::max());
     // One past uint64 is a double, correctly rounded.
@@ -147,7 +148,8 @@ BOOST_AUTO_TEST_CASE(a_million_random_doubles_read_back_bit_for_bit) {
     constexpr std::size_t count = 1'000'000;
     std::mt19937_64 random(20261207);
     std::vector<double> values(count);
-    for (auto& d : values) d = random_double(random);
+    for (auto& d : values)
+        d = random_double(random);
     std::string shortest = "[";
     std::string printf_17 = "[";
     char buffer[40];
@@ -165,9 +167,9 @@ BOOST_AUTO_TEST_CASE(a_million_random_doubles_read_back_bit_for_bit) {
         BOOST_TEST_REQUIRE(array.size() == count);
         std::size_t wrong = 0;
         for (std::size_t i = 0; i < count; ++i) {
-            double const read = array[i].is_double()   ? array[i].get_double()
-                                : array[i].is_int64()  ? double(array[i].get_int64())
-                                                       : double(array[i].get_uint64());
+            double const read = array[i].is_double()  ? array[i].get_double()
+                                : array[i].is_int64() ? double(array[i].get_int64())
+                                                      : double(array[i].get_uint64());
             if (bits_of(read) != bits_of(values[i]) && ++wrong <= 5)
                 BOOST_TEST_MESSAGE("element " << i << " read as " << read);
         }
@@ -209,6 +211,14 @@ BOOST_AUTO_TEST_CASE(jsonc_comments_end_where_they_should) {
     unclosed.finish(ec);
     BOOST_TEST(ec == unclosed_comment());
     BOOST_TEST(ec.message() == "a /* comment is not closed");
+    BOOST_TEST(unclosed.unclosed_comment_offset() == 3u);  // counted across writes:
+    json_parser split(json_syntax::jsonc);
+    split.write("[1, /* a */ 2 ", 14, ec);
+    split.write("/", 1, ec);
+    split.write("* b", 3, ec);
+    split.finish(ec);
+    BOOST_TEST(ec == unclosed_comment());
+    BOOST_TEST(split.unclosed_comment_offset() == 14u);  // the '/' written alone
 
     json_parser lone_slash(json_syntax::jsonc);
     lone_slash.write("[1]/", 4, ec);

@@ -245,7 +245,7 @@ BOOST_AUTO_TEST_CASE(jsonc_errors_name_line_and_column) {
         std::string_view where;
     };
     broken const cases[] = {
-        {"{\n  \"a\": 1 /* never closed\n}\n", "line 4, column 1: a /* comment is not closed"},
+        {"{\n  \"a\": 1 /* never closed\n}\n", "line 2, column 10: a /* comment is not closed"},
         {"{\n  \"a\": 1,\n  ]\n}", "line 3, column 3: "},
         {"{\n  \"a\": \"cut /* in a string\n}", "line 2, column "},
         {"{ / }", "line 1, column 3: syntax error"},

@@ -70,8 +70,12 @@ public:
                                    boost::system::error_code& ec);
 
     /// Ends the document: ec = boost::json::error::incomplete if it is not
-    /// whole.
+    /// whole, or unclosed_comment() if it ends inside a /* comment.
     PERSIST_DECL void finish(boost::system::error_code& ec);
+
+    /// After finish() gave unclosed_comment(): where that comment begins
+    /// (its '/'), counted in all the bytes written since the last reset.
+    PERSIST_DECL std::size_t unclosed_comment_offset() const noexcept;
 
     /// The parsed value, after a finish that succeeded.
     PERSIST_DECL boost::json::value release();

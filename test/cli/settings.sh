@@ -77,7 +77,7 @@ expect_same_bytes "$WORK/jsonc/global.json" "$WORK/jsonc/expected"
 printf '{\n  "a": 1 /* never closed\n}\n' >"$WORK/jsonc/local.json"
 cp "$WORK/jsonc/local.json" "$WORK/jsonc/cut"
 expect_exit 1 "${J[@]}" set local /a 2
-expect_grep 'line 4, column 1: a /\* comment is not closed' "$WORK/err"
+expect_grep 'line 2, column 10: a /\* comment is not closed' "$WORK/err"
 expect_same_bytes "$WORK/jsonc/local.json" "$WORK/jsonc/cut"
 # A file whose every line is commented out holds no settings; the first set
 # keeps the comments and adds its object below them.

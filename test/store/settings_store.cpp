@@ -237,7 +237,7 @@ BOOST_AUTO_TEST_CASE(a_file_of_comments_alone_is_empty_settings_and_keeps_them) 
     std::string const unterminated = "// fine\n/* not closed\n";
     write_by_hand(files.global, unterminated);
     check_failure(store.set(scope::global, "/b", 1), stage::parse, errc::corrupt_data,
-                  "line 3, column 1: a /* comment is not closed");
+                  "line 2, column 1: a /* comment is not closed");
     BOOST_TEST(on_disk(files.global) == unterminated);
 }
 

@@ -54,17 +54,25 @@ class comment_blanker {
 public:
     /// in as the parser should see it, appended to out.
     void blank(std::string_view in, std::string& out) {
-        for (char const c : in)
+        for (char const c : in) {
             step(c, out);
+            ++seen_;
+        }
     }
     /// Whether the text ended inside a /* comment.
     bool in_block_comment() const noexcept { return state_ == block || state_ == block_star; }
+    /// Where the last /* comment began: its '/', as an offset in all the
+    /// text blanked since the last reset.
+    std::size_t block_comment_start() const noexcept { return block_start_; }
     /// A '/' held back at the end of the text: not the start of a comment.
     void flush(std::string& out) {
         if (state_ == slash) out += '/';
         state_ = code;
     }
-    void reset() noexcept { state_ = code; }
+    void reset() noexcept {
+        state_ = code;
+        seen_ = block_start_ = 0;
+    }
 
 private:
     enum state_type { code, string, escape, slash, line, block, block_star };
@@ -76,10 +84,14 @@ private:
                 state_ = c == '\\' ? escape : c == '"' ? code : string;
                 out += c;
                 return;
-            case escape: state_ = string; out += c; return;
+            case escape:
+                state_ = string;
+                out += c;
+                return;
             case slash:
                 if (c == '/' || c == '*') {
                     state_ = c == '/' ? line : block;
+                    if (c == '*') block_start_ = seen_ - 1;  // at its '/
                     out += "  ";
                     return;
                 }
@@ -105,6 +117,8 @@ private:
     }
 
     state_type state_ = code;
+    std::size_t seen_ = 0;
+    std::size_t block_start_ = 0;
 };
 
 /// The double nearest `text`, a JSON number that is not an integer (or is
@@ -294,6 +308,10 @@ PERSIST_DECL void json_parser::finish(boost::system::error_code& ec) {
         return;
     }
     impl_->write_some(false, nullptr, 0, ec);
+}
+
+PERSIST_DECL std::size_t json_parser::unclosed_comment_offset() const noexcept {
+    return impl_->comments.block_comment_start();
 }
 
 PERSIST_DECL boost::json::value json_parser::release() {

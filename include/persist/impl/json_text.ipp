@@ -342,8 +342,10 @@ PERSIST_DECL result<boost::json::value> parse_json(std::string_view text,
     std::size_t const consumed = parser.write(text.data(), text.size(), ec);
     if (!ec) parser.finish(ec);
     if (ec) {
-        return malformed_at(text, ec == boost::json::error::incomplete ? text.size() : consumed,
-                            source, ec.message());
+        auto const at = ec == unclosed_comment()               ? parser.unclosed_comment_offset()
+                        : ec == boost::json::error::incomplete ? text.size()
+                                                               : consumed;
+        return malformed_at(text, at, source, ec.message());
     }
     return parser.release();
 }
