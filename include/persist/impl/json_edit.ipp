@@ -4,21 +4,22 @@
 // and the old text beside them (detail::jsonc_scanner gives the offsets of
 // each member). Only the containers on the path to a change are scanned.
 // Each change becomes a text_edit (a byte range and its replacement), and
-// the edits are applied in one pass at the end.
+// the edits are applied in one pass at the end. The text of what is added
+// is written by detail::jsonc_writer (json_edit_writer.ipp), in the style
+// learnt here.
 #ifndef PERSIST_IMPL_JSON_EDIT_IPP
 #define PERSIST_IMPL_JSON_EDIT_IPP
 
 #include <persist/json_edit.hpp>
 
 #include <persist/detail/jsonc_layout.hpp>
+#include <persist/impl/json_edit_writer.ipp>
 #include <persist/impl/json_pointer.ipp>  // array_index_of
-#include <persist/impl/json_text.ipp>  // format_json's writers: append_scalar, append_plain_string
 #include <persist/json_text.hpp>
 
 #include <boost/json/parse.hpp>
 
 #include <boost/assert.hpp>
-#include <boost/json/serializer.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -36,29 +37,12 @@ struct text_edit {
     std::string replacement;
 };
 
-/// How the document writes what the editor adds: taken from the
-/// containers on the path to the change, outermost first.
-struct edit_style {
-    std::string_view eol = "\n";
-    std::string_view unit;          ///< one level of indentation, if seen
-    std::string_view colon = ": ";  ///< between a key and its value
-    bool trailing_commas = false;   ///< a last member followed by a comma
-    bool leading_commas = false;    ///< commas that start lines
-};
-
 /// Where a container's text is: the indentation of the line its member
 /// starts on, and whether that member has its lines to itself (else it
 /// shares a line with others, and what is added to it stays on that line).
 struct placement {
     std::string_view indent;
     bool multiline = true;
-};
-
-/// A member that target has and the old document has not.
-struct new_member {
-    bool keyed = false;  ///< an object member, not an array element
-    std::string_view key;
-    boost::json::value const* value = nullptr;
 };
 
 /// a == b as boost::json::value's operator== decides it (an int64 equals a
@@ -100,11 +84,7 @@ inline std::size_t count_object_members(boost::json::value const& v) {
 
 class jsonc_editor {
 public:
-    explicit jsonc_editor(std::string_view text) : text_(text), scan_(text) {
-        auto const newline = text.find('\n');
-        if (newline != std::string_view::npos && newline > 0 && text[newline - 1] == '\r')
-            style_.eol = "\r\n";
-    }
+    explicit jsonc_editor(std::string_view text) : text_(text), scan_(text), writer_(text) {}
 
     /// The offset of an object that holds a key twice, if one does.
     std::optional<std::size_t> find_duplicate_key(boost::json::value const& old,
@@ -207,89 +187,28 @@ private:
             if (scan_.starts_line(m) && c.members[i - 1].comma >= scan_.line_start(m.begin))
                 return true;
         }
-        return c.members.size() > 1 ? false : style_.leading_commas;
+        return c.members.size() > 1 ? false : writer_.style.leading_commas;
     }
 
     /// Takes from c what its new members should look like.
     void learn_style(jsonc_container const& c, bool object, std::string_view indent) {
         if (c.members.empty()) return;
-        if (c.members.back().comma != no_offset) style_.trailing_commas = true;
-        if (c.members.size() > 1) style_.leading_commas = uses_leading_commas(c);
+        if (c.members.back().comma != no_offset) writer_.style.trailing_commas = true;
+        if (c.members.size() > 1) writer_.style.leading_commas = uses_leading_commas(c);
         auto const& first = c.members.front();
         if (object) {
             auto const key_end = scan_.skip_string(first.begin);
             auto const colon = text_.substr(key_end, first.value_begin - key_end);
-            if (colon.find_first_of("/\r\n") == std::string_view::npos) style_.colon = colon;
+            if (colon.find_first_of("/\r\n") == std::string_view::npos) writer_.style.colon = colon;
         }
         auto const member_indent = scan_.line_indent(first.begin);
-        if (style_.unit.empty() && scan_.starts_line(first) &&
+        if (writer_.style.unit.empty() && scan_.starts_line(first) &&
             member_indent.size() > indent.size() && member_indent.starts_with(indent)) {
-            style_.unit = member_indent.substr(indent.size());
+            writer_.style.unit = member_indent.substr(indent.size());
         }
     }
 
-    // --- writing new text ----------------------------------------------------
-
-    /// One level of indentation: as the containers on the path indent, or
-    /// else a tab if any line starts with one, or else two spaces. Looked
-    /// for only when new text needs it.
-    std::string_view unit() {
-        if (!style_.unit.empty()) return style_.unit;
-        if (!default_unit_)
-            default_unit_ = text_.find("\n\t") != std::string_view::npos ? "\t" : "  ";
-        return *default_unit_;
-    }
-
-    void append_key(std::string& out, std::string_view key) {
-        if (!append_plain_string(out, key)) {
-            serializer_.reset(key);
-            append_serialized(out, serializer_);
-        }
-    }
-
-    /// v laid out as format_json does, each line starting with base and
-    /// `depth` units; or, unless multiline, on one line.
-    void append_value(std::string& out, boost::json::value const& v, std::string_view base,
-                      std::size_t depth, bool multiline) {
-        auto const* object = v.if_object();
-        auto const* array = v.if_array();
-        if ((object == nullptr || object->empty()) && (array == nullptr || array->empty())) {
-            append_scalar(out, serializer_, v);
-            return;
-        }
-        auto newline = [&](std::size_t level) {
-            if (!multiline) return;
-            out += style_.eol;
-            out += base;
-            for (std::size_t i = 0; i < level; ++i)
-                out += unit();
-        };
-        out += object != nullptr ? '{' : '[';
-        std::size_t const size = object != nullptr ? object->size() : array->size();
-        for (std::size_t i = 0; i < size; ++i) {
-            if (i > 0) out += multiline ? "," : ", ";
-            newline(depth + 1);
-            if (object != nullptr) {
-                auto const& member = *(object->begin() + i);
-                append_key(out, member.key());
-                out += style_.colon;
-                append_value(out, member.value(), base, depth + 1, multiline);
-            } else {
-                append_value(out, (*array)[i], base, depth + 1, multiline);
-            }
-        }
-        newline(depth);
-        out += object != nullptr ? '}' : ']';
-    }
-
-    void append_member(std::string& out, new_member const& m, std::string_view base,
-                       bool multiline) {
-        if (m.keyed) {
-            append_key(out, m.key);
-            out += style_.colon;
-        }
-        append_value(out, *m.value, base, 0, multiline);
-    }
+    // --- recording edits -----------------------------------------------------
 
     void replace(std::size_t begin, std::size_t end, std::string text) {
         edits_.push_back({begin, end, std::move(text)});
@@ -340,13 +259,13 @@ private:
         if (!(bracket == '{' && object != nullptr) && !(bracket == '[' && array != nullptr)) {
             BOOST_ASSERT(false);  // not what the caller promised: write target there whole
             std::string text;
-            append_value(text, target, indent, 0, multiline);
+            writer_.append_value(text, target, indent, 0, multiline);
             replace(m.value_begin, scan_.skip_value(m.value_begin), std::move(text));
             return;
         }
         std::optional<jsonc_container> scratch;
         auto const& c = container_at(m.value_begin, scratch);
-        auto const saved = style_;
+        auto const saved = writer_.style;
         learn_style(c, object != nullptr, indent);
         placement const where{indent, multiline};
         std::vector<bool> erased(c.members.size());
@@ -367,7 +286,7 @@ private:
             finish_container(c, erased, {{true, path.front(), wanted}},
                              c.members.empty() ? no_offset : c.members.size() - 1, where);
         }
-        style_ = saved;
+        writer_.style = saved;
     }
 
     /// m's value parsed to old and must become target; indent is that of
@@ -384,7 +303,7 @@ private:
                        {indent, multiline});
         } else {
             std::string text;
-            append_value(text, target, indent, 0, multiline);
+            writer_.append_value(text, target, indent, 0, multiline);
             replace(m.value_begin, m.value_end, std::move(text));
         }
     }
@@ -396,7 +315,7 @@ private:
 
     void edit_object(jsonc_container const& c, boost::json::object const& old,
                      boost::json::object const& target, placement const& where) {
-        auto const saved = style_;
+        auto const saved = writer_.style;
         learn_style(c, true, where.indent);
         std::vector<bool> erased(c.members.size());
         for (std::size_t i = 0; i < c.members.size(); ++i) {
@@ -420,18 +339,18 @@ private:
             added.erase(added.begin());
         }
         finish_container(c, erased, added, added.empty() ? no_offset : anchor, where);
-        style_ = saved;
+        writer_.style = saved;
     }
 
     void replace_member(jsonc_member const& m, new_member const& with) {
         std::string text;
-        append_member(text, with, scan_.line_indent(m.begin), scan_.starts_line(m));
+        writer_.append_member(text, with, scan_.line_indent(m.begin), scan_.starts_line(m));
         replace(m.begin, m.value_end, std::move(text));
     }
 
     void edit_array(jsonc_container const& c, boost::json::array const& old,
                     boost::json::array const& target, placement const& where) {
-        auto const saved = style_;
+        auto const saved = writer_.style;
         learn_style(c, false, where.indent);
         std::size_t const n = old.size();
         std::size_t const m = target.size();
@@ -457,7 +376,7 @@ private:
             added.push_back({false, {}, &target[i]});
         auto const anchor = added.empty() || n == 0 ? no_offset : prefix + pairs - 1;
         finish_container(c, erased, added, anchor, where);
-        style_ = saved;
+        writer_.style = saved;
     }
 
     // --- erasing, adding and commas ------------------------------------------
@@ -559,12 +478,12 @@ private:
         std::string text;
         for (std::size_t i = 0; i < added.size(); ++i) {
             if (comma_first) {
-                text += own_line ? std::string(style_.eol) + prefix : std::string(", ");
+                text += own_line ? std::string(writer_.style.eol) + prefix : std::string(", ");
             } else {
                 text += i > 0 ? "," : "";
-                text.append(style_.eol).append(indent);
+                text.append(writer_.style.eol).append(indent);
             }
-            append_member(text, added[i], indent, own_line);
+            writer_.append_member(text, added[i], indent, own_line);
         }
         bool const want = more || c.members.back().comma != no_offset;
         if (want && after.empty()) text += ',';
@@ -591,20 +510,21 @@ private:
                 } else if (from > c.open + 1) {
                     text += ' ';  // after a comment
                 }
-                append_member(text, added[i], where.indent, false);
+                writer_.append_member(text, added[i], where.indent, false);
             }
             replace(from, c.close, std::move(text));
             return;
         }
-        std::string const child = std::string(where.indent).append(unit());
+        std::string const child = std::string(where.indent).append(writer_.unit());
         for (std::size_t i = 0; i < added.size(); ++i) {
-            if (i > 0 && !style_.leading_commas) text += ',';
-            text += style_.eol;
-            text += i > 0 && style_.leading_commas ? std::string(where.indent) + ", " : child;
-            append_member(text, added[i], child, true);
+            if (i > 0 && !writer_.style.leading_commas) text += ',';
+            text += writer_.style.eol;
+            text +=
+                i > 0 && writer_.style.leading_commas ? std::string(where.indent) + ", " : child;
+            writer_.append_member(text, added[i], child, true);
         }
-        if (style_.trailing_commas && !style_.leading_commas) text += ',';
-        text.append(style_.eol).append(where.indent);
+        if (writer_.style.trailing_commas && !writer_.style.leading_commas) text += ',';
+        text.append(writer_.style.eol).append(where.indent);
         replace(from, c.close, std::move(text));
     }
 
@@ -612,10 +532,8 @@ private:
     jsonc_scanner scan_;
     std::size_t root_open_ = no_offset;
     std::optional<jsonc_container> root_;
-    edit_style style_;
-    std::optional<std::string_view> default_unit_;
+    jsonc_writer writer_;
     std::vector<text_edit> edits_;
-    boost::json::serializer serializer_;
 };
 
 }  // namespace detail
