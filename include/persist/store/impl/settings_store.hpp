@@ -148,6 +148,8 @@ template <atomic_file_type AtomicFile>
 result<void> basic_settings_store<AtomicFile>::refresh(settings_scope scope) const {
     auto const& path = file_of(scope);
     auto& cached = cache_[detail::scope_index(scope)];
+    // An unsettled version proves nothing by its stat(2): read it at once.
+    if (!cached.valid || !cached.file.settled) return reload(scope);
     std::optional<detail::file_identity> now;
     if (auto status = file_.fs().stat(path)) {
         now = detail::identity_of(*status);
@@ -156,7 +158,7 @@ result<void> basic_settings_store<AtomicFile>::refresh(settings_scope scope) con
         merged_.reset();
         return error(stage::read, status.error(), path);
     }
-    if (cached.valid && cached.file.settled && cached.file.identity == now) return {};
+    if (cached.file.identity == now) return {};
     return reload(scope);
 }
 

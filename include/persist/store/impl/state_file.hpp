@@ -189,22 +189,22 @@ auto basic_state_file<T, AtomicFile>::read_current() const -> result<file_read> 
     //   tick can keep size, inode and mtime; and its identity comes from a
     //   stat(2) after the rename, when a writer that ignores the lock may
     //   already have put its own file there, even an old one (settled by
-    //   its mtime). So an equal identity only says "read and compare": the
-    //   file is read, and if its bytes are the ones written (or loaded)
-    //   here, they are not parsed again. As in git, which compares the
+    //   its mtime). So its identity is not even looked at: the file is
+    //   read, and if its bytes are the ones written (or loaded) here, they
+    //   are not parsed again. As in git, which compares the
     //   content of a racily clean entry, the read stays and the parse goes.
-    // Any other identity (or a failed stat) takes the full read and check.
+    // For a settled version, any other identity (or a failed stat) takes
+    // the full read and check.
     auto const known = known_->get();
+    if (known && !known->settled)  // its stat would prove nothing: compare the bytes
+        return read_document(file_, name_owner::caller, known->bytes.get());
     if (known) {
         auto const status = atomic_.fs().stat(file_);
         if (status && detail::identity_of(*status) == known->identity) {
-            if (known->settled) {
-                file_read read;
-                read.what = file_read::kind::intact;
-                read.known = true;
-                return read;
-            }
-            return read_document(file_, name_owner::caller, known->bytes.get());
+            file_read read;
+            read.what = file_read::kind::intact;
+            read.known = true;
+            return read;
         }
     }
     return read_document(file_);
